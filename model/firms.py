@@ -1,0 +1,178 @@
+"""Firm decisions: demand, the staff a firm wants, layoffs, finances, exit and entry.
+
+A firm's target staff is ``scale * exp(log demand) * (labour cost / reference cost) ** -elasticity``:
+demand moves it, and so does the full labour cost (wage plus employer contributions, minus
+whatever subsidies apply). Below target a firm posts vacancies; above target it holds labour
+within a hoarding band and lays off part of the excess beyond it; a firm short of cash cannot
+hoard. Revenue is earned on staff up to demand; a firm whose cash stays negative for
+``exit_after_months`` exits and its staff lose their jobs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import rng
+from .calendar import parse_month
+from .population import BAND_PREMIUM, N_BANDS, Separation, Status, employer_rate, set_firm_economics
+from .rng import Purpose
+
+if TYPE_CHECKING:
+    from .simulation import LabourMarket
+
+
+def update_demand(model: LabourMarket) -> None:
+    """Firm-specific AR(1) demand plus sector and whole-market AR(1) components."""
+    f, beh, month = model.firms, model.scenario.behaviour, model.month
+    rho = beh.demand_persistence
+    alive = np.flatnonzero(f.alive)
+    eps = rng.normal(model.seed, f.id[alive], month, Purpose.FIRM_DEMAND)
+    f.demand[alive] = rho * f.demand[alive] + beh.firm_demand_volatility * eps
+    n_sectors = len(model.sector_demand)
+    sector_sd = np.array([s.demand_volatility for s in model.scenario.region.sectors])
+    z = rng.normal(model.seed, np.arange(n_sectors + 1), month, Purpose.SECTOR_DEMAND)
+    model.sector_demand = rho * model.sector_demand + sector_sd * z[:n_sectors]
+    model.market_demand = rho * model.market_demand + beh.market_demand_volatility * z[n_sectors]
+
+
+def scripted_shock(model: LabourMarket) -> np.ndarray:
+    """Log demand change per sector from the scenario's [[shocks]] active this month."""
+    names = model.scenario.sector_names
+    out = np.zeros(len(names))
+    for shock in model.scenario.shocks:
+        if parse_month(shock.start) <= model.month <= parse_month(shock.end):
+            hit = [names.index(s) for s in shock.sectors] if shock.sectors else slice(None)
+            out[hit] += shock.demand
+    return out
+
+
+def log_demand(model: LabourMarket) -> np.ndarray:
+    f = model.firms
+    by_sector = model.sector_demand + model.market_demand + scripted_shock(model)
+    return f.demand + by_sector[f.sector]
+
+
+def labour_cost(model: LabourMarket) -> np.ndarray:
+    """Monthly cost per worker a firm expects: wage level plus employer contributions."""
+    f = model.firms
+    rate = employer_rate(model.si_agency.rates(model.month))
+    return f.wage * BAND_PREMIUM[f.skill_band] * (1 + rate * f.insures)
+
+
+def target_staff(model: LabourMarket) -> np.ndarray:
+    f, beh = model.firms, model.scenario.behaviour
+    cost_ratio = np.maximum(labour_cost(model), 1.0) / np.maximum(f.unit_cost, 1.0)
+    target = f.scale * np.exp(log_demand(model)) * cost_ratio ** (-beh.labour_demand_elasticity)
+    return np.where(f.alive, target, 0.0)
+
+
+def choose_layoffs(model: LabourMarket, target: np.ndarray) -> np.ndarray:
+    """Staff each firm lays off this month (0 for firms within their hoarding band)."""
+    f, beh = model.firms, model.scenario.behaviour
+    band = np.where(f.difficulty_months > 0, 0.0, beh.hoarding_band)
+    excess = f.employees - target
+    over = f.alive & (f.employees > target * (1 + band)) & (excess > 0)
+    u = rng.uniform(model.seed, f.id, model.month, Purpose.LAYOFF_CHOICE, 1)
+    layoffs = np.floor(beh.layoff_speed * excess + u).astype(np.int64)
+    return np.where(over, np.clip(layoffs, 0, f.employees), 0)
+
+
+def pick_within_firms(model: LabourMarket, candidates: np.ndarray, count: np.ndarray, purpose: Purpose) -> np.ndarray:
+    """Of ``candidates`` (worker rows), pick ``count[firm]`` per employer by keyed random rank."""
+    w = model.workers
+    candidates = candidates[count[w.employer[candidates]] > 0]
+    if len(candidates) == 0:
+        return candidates
+    u = rng.uniform(model.seed, w.id[candidates], model.month, purpose)
+    employer = w.employer[candidates]
+    order = np.lexsort((u, employer))
+    sorted_emp = employer[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_emp, sorted_emp, side="left")
+    return candidates[order[rank < count[sorted_emp]]]
+
+
+def vacancies(model: LabourMarket, target: np.ndarray) -> np.ndarray:
+    """Open posts per firm: the gap to target, rounded at random so small gaps still post."""
+    f = model.firms
+    u = rng.uniform(model.seed, f.id, model.month, Purpose.VACANCY_ROUNDING)
+    gap = np.floor(target - f.employees + u)
+    return np.where(f.alive, np.maximum(gap, 0), 0).astype(np.int64)
+
+
+def settle_accounts(model: LabourMarket, wage_bill: np.ndarray, employer_paid: np.ndarray) -> None:
+    """Revenue on staff up to demand, minus wages, contributions paid and fixed costs."""
+    f, beh = model.firms, model.scenario.behaviour
+    demand_staff = f.scale * np.exp(log_demand(model))
+    revenue = f.productivity * np.minimum(f.employees, demand_staff)
+    fixed = beh.fixed_cost_share * f.productivity * f.scale
+    f.cash += np.where(f.alive, revenue - wage_bill - employer_paid - fixed, 0.0)
+    f.difficulty_months[:] = np.where(f.alive & (f.cash < 0), f.difficulty_months + 1, 0)
+    f.age_months[f.alive] += 1
+
+
+def exits(model: LabourMarket) -> np.ndarray:
+    """Firms that close: cash negative too long, or the closure hazard (higher for start-ups)."""
+    f, beh = model.firms, model.scenario.behaviour
+    broke = f.alive & (f.difficulty_months >= beh.exit_after_months)
+    hazard = np.where(f.owner >= 0, beh.startup_failure_rate, beh.firm_exit_rate)
+    fail = f.alive & rng.bernoulli(model.seed, f.id, model.month, Purpose.FIRM_EXIT, hazard)
+    return np.flatnonzero(broke | fail)
+
+
+def close_firms(model: LabourMarket, rows: np.ndarray) -> None:
+    """Close firms: staff lose their jobs, founders return to search."""
+    if len(rows) == 0:
+        return
+    f, w = model.firms, model.workers
+    f.alive[rows] = False
+    model.count("firm_exits", f.weight[rows].sum())
+    closing = np.zeros(len(f), dtype=bool)
+    closing[rows] = True
+    employed = model.employee_rows()
+    staff = employed[closing[w.employer[employed]]]
+    model.leave_jobs(staff, Separation.FIRM_EXIT, "exit_separations")
+    owners = f.owner[rows]
+    owners = owners[owners >= 0]  # owners are worker rows
+    owner_rows = owners[w.status[owners] == Status.SELF_EMPLOYED]
+    model.leave_jobs(owner_rows, Separation.BUSINESS_FAILURE, "business_failures")
+    f.employees[rows] = 0
+
+
+def open_firms(model: LabourMarket, k: int, sector: np.ndarray, scale: np.ndarray, owner: np.ndarray, cash: np.ndarray) -> np.ndarray:
+    """Add ``k`` firms (new entrants or start-ups) and set their economics."""
+    f, sc = model.firms, model.scenario
+    rows = f.allocate(k)
+    if k == 0:
+        return rows
+    f.id[rows] = rows
+    f.weight[rows] = sc.population.weight
+    f.sector[rows] = sector
+    f.scale[rows] = scale
+    f.owner[rows] = owner
+    f.cash[rows] = cash
+    u = rng.uniform(model.seed, f.id[rows], model.month, Purpose.FIRM_ENTRY, 2)
+    f.insures[rows] = u < sc.region.insured_firm_share["micro"]
+    u2 = rng.uniform(model.seed, f.id[rows], model.month, Purpose.FIRM_ENTRY, 6)
+    f.labour_intensive[rows] = u2 < np.array([s.labour_intensive_share for s in sc.region.sectors])[sector]
+    bands = rng.choice(model.seed, f.id[rows], model.month, Purpose.FIRM_ENTRY, np.ones(N_BANDS), sub=3)
+    f.skill_band[rows] = bands
+    set_firm_economics(f, rows, sc, model.seed, model.month, Purpose.FIRM_ENTRY, model.month)
+    model.count("firm_entries", f.weight[rows].sum())
+    return rows
+
+
+def enter(model: LabourMarket) -> None:
+    """New firms (not founded by local job seekers) enter at a rate per existing firm."""
+    f, sc = model.firms, model.scenario
+    mean = sc.behaviour.firm_entry_rate * np.count_nonzero(f.alive & (f.owner < 0))
+    k = rng.poisson_count(model.seed, 0, model.month, Purpose.FIRM_ENTRY, mean)
+    if k == 0:
+        return
+    keys = np.arange(f.size, f.size + k)  # the ids these firms will get
+    shares = np.array([s.employment_share for s in sc.region.sectors])
+    sector = rng.choice(model.seed, keys, model.month, Purpose.FIRM_ENTRY, shares, sub=4)
+    size = 1 + np.floor(-np.log1p(-rng.uniform(model.seed, keys, model.month, Purpose.FIRM_ENTRY, 5)) * (sc.behaviour.entrant_size - 1))
+    cash = sc.behaviour.initial_cash_months * size * sc.region.average_wage
+    open_firms(model, k, sector, size, np.full(k, -1), cash)

@@ -1,0 +1,459 @@
+"""Scenario files: TOML, validated in full before any run.
+
+A scenario describes one local labour market: the calendar (start month, horizon), the
+population (synthesised from region aggregates or loaded from tables), the institutions
+that exist without any special measure (social-insurance contribution rates, the
+unemployment-insurance benefit, the funds' opening balances), the behavioural parameters
+of workers and firms, and scripted demand shocks.
+
+Every behavioural parameter is a named field with a default and a unit, so calibration can
+set it and researchers can sweep it (``--set behaviour.quit_rate=0.012``). Validation is
+pydantic with unknown keys forbidden; :func:`load_scenario` turns its errors into
+:class:`ScenarioError` lines naming the file, the field and what is allowed.
+
+A scenario may name a ``base`` file (relative to itself); its tables are merged key by key
+under the scenario's own.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .calendar import parse_month
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Yuan = Annotated[float, Field(ge=0.0, description="yuan")]
+
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario or population input that cannot be run; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+
+
+def _check_month(value: str) -> str:
+    parse_month(value)
+    return value
+
+
+class ScenarioInfo(_Section):
+    """[scenario]: identity and calendar."""
+
+    name: str
+    description: str = ""
+    region: str = Field("", description="region key, e.g. huyi")
+    start: str = Field(description="first simulated month, YYYY-MM")
+    months: int = Field(gt=0, le=600, description="horizon in months")
+    seed: int = Field(1, ge=0, description="default master seed")
+
+    _start = field_validator("start")(_check_month)
+
+    @property
+    def start_month(self) -> int:
+        return parse_month(self.start)
+
+
+class Sector(_Section):
+    """One sector of the local economy ([[region.sectors]])."""
+
+    name: str
+    employment_share: Positive = Field(description="share of employment; shares are normalised")
+    wage_ratio: Positive = Field(1.0, description="sector wage relative to the average wage")
+    labour_intensive_share: Share = Field(0.3, description="share of firms that are labour-intensive")
+    demand_volatility: NonNegative = Field(0.02, description="s.d. of the sector's monthly demand shock (log points)")
+
+
+class Population(_Section):
+    """[population]: how many agents and where they come from."""
+
+    workers: int = Field(100_000, gt=0, le=5_000_000, description="worker agents to synthesise (working-age residents)")
+    firms: int = Field(5_000, gt=0, le=1_000_000, description="firm agents to synthesise")
+    weight: Positive = Field(1.0, description="persons (and firms) per agent")
+    workers_table: str | None = Field(None, description="CSV or Parquet of workers; replaces synthesis")
+    firms_table: str | None = Field(None, description="CSV or Parquet of firms; required with workers_table")
+
+    @model_validator(mode="after")
+    def _tables_together(self) -> Population:
+        if (self.workers_table is None) != (self.firms_table is None):
+            raise ValueError("workers_table and firms_table must be given together")
+        return self
+
+
+class Region(_Section):
+    """[region]: aggregates the synthesiser draws the population from (monthly yuan)."""
+
+    participation_rate: Share = Field(0.75, description="labour-force share of working-age residents not in school")
+    unemployment_rate: Share = Field(0.05, description="initial surveyed unemployment rate")
+    self_employed_share: Share = Field(0.08, description="share of the employed who are self-employed")
+    registered_share: Share = Field(0.6, description="initial share of the unemployed registered at the PES")
+    initial_vacancy_rate: NonNegative = Field(0.03, description="open vacancies at the start, share of employees")
+    age_shares: dict[str, NonNegative] = Field(
+        default_factory=lambda: {"16-24": 0.14, "25-34": 0.22, "35-44": 0.21, "45-54": 0.24, "55-64": 0.19},
+        description="working-age population by age band 'a-b' (16-64)",
+    )
+    female_share: Share = 0.48
+    education_shares: dict[str, NonNegative] = Field(
+        default_factory=lambda: {
+            "primary": 0.12, "junior": 0.38, "senior": 0.18, "vocational": 0.10, "college": 0.12, "university": 0.10,
+        },
+        description="highest education: primary, junior, senior, vocational, college, university",
+    )
+    enrolment_share: Share = Field(0.45, description="share of 16-22 year-olds still in school")
+    certificate_share: Share = Field(0.15, description="share holding a vocational certificate (levels 5..1)")
+    urban_hukou_share: Share = 0.5
+    local_hukou_share: Share = 0.8
+    poverty_registered_share: Share = 0.02
+    veteran_share: Share = 0.02
+    disabled_share: Share = 0.02
+    low_income_share: Share = 0.05
+    household_size: Annotated[float, Field(ge=1.0, le=10.0)] = Field(2.2, description="working-age members per household")
+    average_wage: Positive = Field(6000.0, description="average monthly wage, yuan")
+    minimum_wage: Positive = Field(1800.0, description="monthly minimum wage, yuan")
+    savings_months: NonNegative = Field(6.0, description="median savings in months of wage")
+    insured_firm_share: dict[str, Share] = Field(
+        default_factory=lambda: {"micro": 0.35, "small": 0.7, "medium": 0.9, "large": 1.0},
+        description="share of firms that insure their staff, by size class",
+    )
+    firm_size_shares: dict[str, NonNegative] = Field(
+        default_factory=lambda: {"micro": 0.80, "small": 0.17, "medium": 0.025, "large": 0.005},
+        description="share of firms by size class: micro, small, medium, large",
+    )
+    initial_ui_months: NonNegative = Field(60.0, description="mean months of UI contributions of insured workers")
+    sectors: list[Sector] = Field(
+        default_factory=lambda: [
+            Sector(name="agriculture", employment_share=0.10, wage_ratio=0.6, labour_intensive_share=0.6),
+            Sector(name="manufacturing", employment_share=0.30, wage_ratio=1.0, labour_intensive_share=0.5),
+            Sector(name="construction", employment_share=0.10, wage_ratio=1.0, labour_intensive_share=0.7),
+            Sector(name="services", employment_share=0.50, wage_ratio=1.0, labour_intensive_share=0.3),
+        ],
+        min_length=1,
+    )
+
+    @field_validator("age_shares")
+    @classmethod
+    def _age_bands(cls, value: dict[str, float]) -> dict[str, float]:
+        for band in value:
+            lo, _, hi = band.partition("-")
+            if not (lo.isdigit() and hi.isdigit() and 16 <= int(lo) <= int(hi) <= 64):
+                raise ValueError(f"age band {band!r} must be 'a-b' with 16 <= a <= b <= 64")
+        if sum(value.values()) <= 0:
+            raise ValueError("age shares must not all be zero")
+        return value
+
+    @field_validator("education_shares")
+    @classmethod
+    def _education_keys(cls, value: dict[str, float]) -> dict[str, float]:
+        from .population import EDUCATION
+
+        unknown = set(value) - set(EDUCATION)
+        if unknown:
+            raise ValueError(f"unknown education level(s) {sorted(unknown)}; allowed: {list(EDUCATION)}")
+        if sum(value.values()) <= 0:
+            raise ValueError("education shares must not all be zero")
+        return value
+
+    @field_validator("insured_firm_share", "firm_size_shares")
+    @classmethod
+    def _size_keys(cls, value: dict[str, float]) -> dict[str, float]:
+        from .population import SIZE_CLASSES
+
+        if set(value) != set(SIZE_CLASSES):
+            raise ValueError(f"keys must be exactly {list(SIZE_CLASSES)}")
+        return value
+
+
+class ContributionRates(_Section):
+    """One dated set of social-insurance rates ([[contributions.rates]]), shares of the base."""
+
+    start: str = Field(description="first month these rates apply, YYYY-MM")
+    pension_employer: Share = 0.16
+    pension_employee: Share = 0.08
+    medical_employer: Share = 0.08
+    medical_employee: Share = 0.02
+    ui_employer: Share = 0.007
+    ui_employee: Share = 0.003
+
+    _start = field_validator("start")(_check_month)
+
+
+class Contributions(_Section):
+    """[contributions]: social-insurance contributions (社会保险缴费)."""
+
+    base_floor: Share = Field(0.6, description="contribution base floor, share of the average wage")
+    base_cap: Annotated[float, Field(ge=1.0, le=10.0)] = Field(3.0, description="base cap, multiple of the average wage")
+    rates: list[ContributionRates] = Field(
+        default_factory=lambda: [ContributionRates(start="1900-01")], min_length=1,
+        description="dated rate sets; each applies from its start month until the next",
+    )
+
+    @field_validator("rates")
+    @classmethod
+    def _ordered(cls, value: list[ContributionRates]) -> list[ContributionRates]:
+        starts = [parse_month(r.start) for r in value]
+        if starts != sorted(starts) or len(set(starts)) != len(starts):
+            raise ValueError("rate sets must have distinct start months in increasing order")
+        return value
+
+
+class UnemploymentInsurance(_Section):
+    """[ui]: the unemployment-insurance benefit (失业保险金) without any special measure."""
+
+    enabled: bool = True
+    benefit_share_of_minimum_wage: Annotated[float, Field(ge=0.0, le=2.0)] = 0.9
+    minimum_contribution_months: int = Field(12, ge=0, le=600)
+    duration_months: dict[str, Annotated[int, Field(ge=0, le=60)]] = Field(
+        default_factory=lambda: {"1": 12, "5": 18, "10": 24},
+        description="benefit months by full years of contributions (at least the key)",
+    )
+    medical_insurance_per_recipient: Yuan = Field(250.0, description="monthly medical premium the UI fund pays per recipient")
+    claim_rate: Share = Field(0.5, description="share of eligible job losers who claim")
+
+    @field_validator("duration_months")
+    @classmethod
+    def _years(cls, value: dict[str, int]) -> dict[str, int]:
+        if not value or not all(k.isdigit() for k in value):
+            raise ValueError("keys must be whole years of contributions, e.g. {\"1\" = 12, \"5\" = 18}")
+        return value
+
+
+class Funds(_Section):
+    """[funds]: opening balances, yuan."""
+
+    ui_fund: float = 0.0
+    employment_subsidy_fund: float = 0.0
+    guarantee_fund: float = 0.0
+    pension_fund: float = 0.0
+    medical_fund: float = 0.0
+
+
+class Behaviour(_Section):
+    """[behaviour]: behavioural parameters (monthly rates unless stated)."""
+
+    quit_rate: Share = Field(0.008, description="monthly probability an employee quits into search")
+    matching_efficiency: Positive = Field(0.35, description="A in M = A U^a V^(1-a), per month")
+    matching_elasticity: Share = Field(0.5, description="a, elasticity of matches to seekers")
+    pes_matching_boost: NonNegative = Field(0.3, description="extra search effectiveness of registered seekers")
+    segment_by_skill: bool = Field(True, description="seekers and vacancies meet within skill bands as well as sectors")
+    cross_segment_search: Share = Field(0.15, description="share of seekers searching outside their segment each month")
+    registration_rate: Share = Field(0.3, description="monthly probability an unregistered unemployed urban-hukou local registers")
+    registration_rate_other: Share = Field(0.05, description="the same for rural or non-local hukou")
+    reservation_wage_share: NonNegative = Field(0.7, description="reservation wage as share of the last wage")
+    reservation_wage_decay: Share = Field(0.03, description="monthly decline of that share while unemployed")
+    benefit_reservation_weight: NonNegative = Field(0.6, description="yuan of reservation wage per yuan of benefit")
+    offer_wage_dispersion: NonNegative = Field(0.12, description="s.d. of log offer wages around the firm's level")
+    discouragement_rate: Share = Field(0.01, description="monthly move of an unemployed person out of the labour force")
+    reentry_rate: Share = Field(0.01, description="monthly move of an inactive person into search")
+    startup_rate: Share = Field(0.004, description="monthly probability an unemployed person tries to start a business")
+    startup_capital_median: Yuan = Field(60_000.0, description="median capital a start-up needs")
+    startup_capital_dispersion: NonNegative = Field(0.8, description="s.d. of log start-up capital")
+    startup_employer_share: Share = Field(0.25, description="share of start-ups that plan to hire")
+    startup_team_size: Annotated[float, Field(ge=1.0)] = Field(3.0, description="mean planned employees of hiring start-ups")
+    startup_failure_rate: Share = Field(0.015, description="monthly failure hazard of a start-up")
+    demand_persistence: Share = Field(0.9, description="AR(1) coefficient of firm log demand")
+    firm_demand_volatility: NonNegative = Field(0.04, description="s.d. of the firm's own monthly demand shock")
+    market_demand_volatility: NonNegative = Field(0.005, description="s.d. of the whole-market monthly shock")
+    labour_demand_elasticity: NonNegative = Field(0.5, description="elasticity of target employment to labour cost")
+    hoarding_band: NonNegative = Field(0.08, description="excess staff share a firm holds through a bad month")
+    layoff_speed: Share = Field(0.5, description="share of excess staff beyond the band laid off per month")
+    markup: Positive = Field(1.3, description="revenue per worker over labour cost at normal demand")
+    fixed_cost_share: Share = Field(0.1, description="fixed monthly cost as share of normal revenue")
+    initial_cash_months: NonNegative = Field(3.0, description="opening cash in months of wage bill")
+    exit_after_months: int = Field(6, ge=1, le=120, description="months of negative cash before a firm exits")
+    firm_exit_rate: Share = Field(0.003, description="monthly closure hazard of a firm for reasons outside the model")
+    firm_entry_rate: Share = Field(0.004, description="monthly entries per existing firm (besides start-ups)")
+    entrant_size: Positive = Field(6.0, description="mean target staff of an entering firm")
+
+
+class Demography(_Section):
+    """[demography]: ageing, retirement, school leavers and migration."""
+
+    enabled: bool = True
+    retirement_age_male: int = Field(60, ge=40, le=70)
+    retirement_age_female: int = Field(55, ge=40, le=70)
+    cohort_share: Share = Field(0.02, description="16-year-olds entering each July, share of working-age residents")
+    out_migration_rate: Share = Field(0.001, description="monthly probability a resident leaves")
+    in_migration_rate: Share = Field(0.001, description="monthly in-migrants per resident")
+
+
+class Shock(_Section):
+    """[[shocks]]: a scripted demand shock, a log change of demand while active."""
+
+    start: str
+    end: str
+    demand: Annotated[float, Field(ge=-3.0, le=3.0)] = Field(description="log change of demand, e.g. -0.1")
+    sectors: list[str] = Field(default_factory=list, description="sector names; empty for all")
+    note: str = ""
+
+    _start = field_validator("start", "end")(_check_month)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shock:
+        if parse_month(self.end) < parse_month(self.start):
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Scenario(_Section):
+    """A whole scenario file, validated."""
+
+    base: str | None = None
+    scenario: ScenarioInfo
+    population: Population = Field(default_factory=Population)
+    region: Region = Field(default_factory=Region)
+    contributions: Contributions = Field(default_factory=Contributions)
+    ui: UnemploymentInsurance = Field(default_factory=UnemploymentInsurance)
+    funds: Funds = Field(default_factory=Funds)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    demography: Demography = Field(default_factory=Demography)
+    shocks: list[Shock] = Field(default_factory=list)
+    path: str = Field("", exclude=True, description="file the scenario came from")
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        names = [s.name for s in self.region.sectors]
+        if len(set(names)) != len(names):
+            raise ValueError(f"region.sectors: sector names must be distinct, got {names}")
+        start = self.scenario.start_month
+        end = start + self.scenario.months - 1
+        for i, shock in enumerate(self.shocks):
+            unknown = set(shock.sectors) - set(names)
+            if unknown:
+                raise ValueError(f"shocks[{i}].sectors: unknown sector(s) {sorted(unknown)}; allowed: {names}")
+            if parse_month(shock.start) > end or parse_month(shock.end) < start:
+                raise ValueError(f"shocks[{i}]: window {shock.start}..{shock.end} lies outside the horizon")
+        return self
+
+    @property
+    def sector_names(self) -> list[str]:
+        return [s.name for s in self.region.sectors]
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def resolve_path(name: str | Path) -> Path:
+    """A scenario path, or the name of a built-in scenario ('huyi-baseline')."""
+    path = Path(name)
+    if path.exists():
+        return path
+    builtin = BUILTIN_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    if builtin.exists():
+        return builtin
+    available = sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
+    raise ScenarioError([f"{name}: no such file, and not a built-in scenario (built-in: {', '.join(available)})"])
+
+
+def _read_toml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a TOML file and merge its ``base`` chain under it."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioError([f"{path}: cannot read file ({exc.strerror or exc})"]) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{path}: not valid TOML ({exc})"]) from exc
+    base = data.get("base")
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError([f"{path}: field 'base': must be a file name (string), got {base!r}"])
+    base_path = (path.parent / base).resolve()
+    if base_path in seen:
+        raise ScenarioError([f"{path}: field 'base': circular base chain through {base_path}"])
+    merged = _merge(_read_toml(base_path, (*seen, path.resolve())), data)
+    merged.pop("base", None)
+    return merged
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """'behaviour.quit_rate=0.01' -> (['behaviour', 'quit_rate'], 0.01); values are TOML."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError([f"--set {text!r}: expected dotted.path=value"])
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key.strip().split("."), value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    for text in overrides:
+        keys, value = parse_override(text)
+        node = data
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+            if not isinstance(node, dict):
+                raise ScenarioError([f"--set {text!r}: {k} is not a table"])
+        node[keys[-1]] = value
+    return data
+
+
+def load_scenario(name: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Read, merge, override and validate a scenario; raise ScenarioError listing every problem."""
+    path = resolve_path(name)
+    data = apply_overrides(_read_toml(path), overrides or [])
+    return validate_scenario(data, str(path))
+
+
+def validate_scenario(data: dict[str, Any], path: str = "<scenario>") -> Scenario:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_describe(path, err) for err in exc.errors()]) from None
+    scenario.path = path
+    return scenario
+
+
+def _describe(path: str, err: dict[str, Any]) -> str:
+    """One readable line per pydantic error: file, field, problem, what is allowed."""
+    loc = ".".join(str(p) for p in err["loc"] if p not in ("function-after",))
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        allowed = _allowed_fields(err["loc"][:-1])
+        msg = f"unknown field; allowed here: {', '.join(allowed)}"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    got = "" if err["type"] in ("missing", "value_error") else f" (got {err.get('input')!r})"
+    return f"{path}: field '{loc or '<top>'}': {msg}{got}"
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        nested = [a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not nested:
+            return []
+        model = nested[0]
+    return sorted(model.model_fields)
+

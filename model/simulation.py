@@ -1,0 +1,244 @@
+"""The labour-market model (a mesa Model) and the Python API to run it.
+
+:class:`LabourMarket` holds the two populations as columns, the ledger, and the agencies as
+mesa agents; :meth:`LabourMarket.step` simulates one calendar month in a fixed order:
+
+1. January: firms' annual counters roll over (this year -> last year);
+2. demography: ageing and retirement, migration, the July graduation season;
+3. firms: demand moves, the staff each firm wants, layoffs; workers quit;
+4. the social-insurance agency collects contributions; firms settle accounts; firms in
+   difficulty too long, and failing start-ups, close; sole traders give up;
+5. unemployed people start businesses; new firms enter;
+6. the UI fund takes claims and pays benefits; the PES registers job seekers;
+7. people leave and rejoin the labour force;
+8. vacancies meet job seekers;
+9. indicators are computed, the ledger identity checked, mesa's DataCollector records.
+
+:class:`Simulation` is the entry point: ``Simulation.from_file(path, seed=...).run()``.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from . import demography, labour
+from . import firms as firm_rules
+from .agencies import PublicEmploymentService, SocialInsuranceAgency, UnemploymentInsuranceFund
+from .calendar import month_of
+from .indicators import COLUMNS, compute
+from .ledger import Fund, Ledger
+from .population import Firms, Separation, Status, Workers, synthesise
+from .rng import Purpose
+from .scenario import Scenario, load_scenario
+
+FLOWS = (
+    "hires", "quits", "layoffs", "exit_separations", "retirements_from_work", "departures_from_work",
+    "new_jobs_gross", "startups", "business_failures", "firm_entries", "firm_exits", "retirements",
+    "out_migrants", "in_migrants", "school_leavers",
+)
+
+
+class LabourMarket(mesa.Model):
+    """One local labour market: workers and firms as columns, agencies as mesa agents."""
+
+    def __init__(self, scenario: Scenario, seed: int, workers: Workers, firms: Firms):
+        super().__init__(seed=seed)
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.workers, self.firms = workers, firms
+        self.month = scenario.scenario.start_month
+        self.next_worker_id = int(workers.id.max()) + 1 if len(workers) else 0
+        self.next_household = int(workers.household.max()) + 1 if len(workers) else 0
+        self.sector_demand = np.zeros(len(scenario.region.sectors))
+        self.market_demand = 0.0
+        self.new_jobs_cumulative = 0.0
+        self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in _FUND_FIELDS.items()})
+        self.si_agency = SocialInsuranceAgency(self)
+        self.pes = PublicEmploymentService(self)
+        self.ui_fund = UnemploymentInsuranceFund(self)
+        self.flows = dict.fromkeys(FLOWS, 0.0)
+        self.indicators: dict[str, float | str] = {}
+        self._job_losers: list[np.ndarray] = []
+        self.datacollector = mesa.DataCollector(model_reporters={c: _reporter(c) for c in COLUMNS})
+        firms.employees[:] = np.bincount(workers.employer[self.employee_rows()], minlength=len(firms))
+
+    # --- shared operations on the populations -----------------------------------------
+
+    def count(self, flow: str, amount: float) -> None:
+        self.flows[flow] += float(amount)
+
+    def employee_rows(self) -> np.ndarray:
+        return np.flatnonzero(self.workers.status == Status.EMPLOYED)
+
+    def leave_jobs(self, rows: np.ndarray, reason: Separation, flow: str) -> None:
+        """Workers lose or leave their job (or own business) and start searching."""
+        w = self.workers
+        if len(rows) == 0:
+            return
+        was_employee = w.status[rows] == Status.EMPLOYED
+        w.last_wage[rows] = np.where(was_employee, w.wage[rows], w.last_wage[rows])
+        w.status[rows] = Status.UNEMPLOYED
+        w.wage[rows] = 0.0
+        w.employer[rows] = -1
+        w.separation[rows] = reason
+        w.unemployed_months[rows] = 0
+        self.count(flow, w.weight[rows].sum())
+        if reason in (Separation.LAYOFF, Separation.FIRM_EXIT):
+            self._job_losers.append(rows)
+
+    def end_participation(self, rows: np.ndarray, status: Status, flow: str) -> None:
+        """Residents retire or move away; those in work leave it (natural attrition)."""
+        w, f = self.workers, self.firms
+        if len(rows) == 0:
+            return
+        working = np.isin(w.status[rows], (Status.EMPLOYED, Status.SELF_EMPLOYED))
+        from_work = "retirements_from_work" if status == Status.RETIRED else "departures_from_work"
+        self.count(from_work, w.weight[rows[working]].sum())
+        self.count(flow, w.weight[rows].sum())
+        owners = rows[(w.status[rows] == Status.SELF_EMPLOYED) & (w.employer[rows] >= 0)]
+        f.owner[w.employer[owners]] = -1
+        w.status[rows] = status
+        w.employer[rows] = -1
+        w.wage[rows] = 0.0
+        w.registered[rows] = False
+        w.benefit_months_left[rows] = 0
+
+    def recount_staff(self) -> None:
+        self.firms.employees[:] = np.bincount(self.workers.employer[self.employee_rows()], minlength=len(self.firms))
+
+    # --- the month ---------------------------------------------------------------------
+
+    def step(self) -> None:
+        self.flows = dict.fromkeys(FLOWS, 0.0)
+        self._job_losers = []
+        if month_of(self.month) == 1 and self.month != self.scenario.scenario.start_month:
+            self._roll_year()
+        if self.scenario.demography.enabled:
+            demography.age_and_retire(self)
+            demography.migrate(self)
+            demography.graduation_season(self)
+
+        firm_rules.update_demand(self)
+        self.recount_staff()
+        layoffs = firm_rules.choose_layoffs(self, firm_rules.target_staff(self))
+        laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE)
+        self.leave_jobs(laid_off, Separation.LAYOFF, "layoffs")
+        self.firms.layoffs_this_year += layoffs.astype(np.int32)
+        labour.quits(self)
+        self.recount_staff()
+
+        employees = self.employee_rows()
+        wage_bill = np.bincount(self.workers.employer[employees], weights=self.workers.wage[employees], minlength=len(self.firms))
+        employer_paid = self.si_agency.collect()
+        firm_rules.settle_accounts(self, wage_bill, employer_paid)
+        firm_rules.close_firms(self, firm_rules.exits(self))
+        labour.sole_trader_exits(self)
+        labour.startups(self)
+        firm_rules.enter(self)
+
+        if self._job_losers:
+            self.ui_fund.take_claims(np.concatenate(self._job_losers))
+        self.pes.register()
+        recipients = self.ui_fund.recipients()
+        self.ui_fund.pay_benefits()
+        labour.participation(self)
+
+        self.recount_staff()
+        open_posts = labour.match(self, firm_rules.vacancies(self, firm_rules.target_staff(self)))
+        w = self.workers
+        w.unemployed_months[w.status == Status.UNEMPLOYED] += 1
+
+        self.ledger.close_month(self.month)
+        self.indicators = compute(self, open_posts, recipients)
+        self.datacollector.collect(self)
+        self.month += 1
+
+    def _roll_year(self) -> None:
+        f = self.firms
+        f.contributions_last_year[:] = f.contributions_this_year
+        f.ui_premiums_last_year[:] = f.ui_premiums_this_year
+        f.contributions_this_year[:] = 0.0
+        f.ui_premiums_this_year[:] = 0.0
+        f.layoffs_this_year[:] = 0
+
+
+_FUND_FIELDS = {
+    Fund.PENSION: "pension_fund",
+    Fund.MEDICAL: "medical_fund",
+    Fund.UI: "ui_fund",
+    Fund.EMPLOYMENT_SUBSIDY: "employment_subsidy_fund",
+    Fund.GUARANTEE: "guarantee_fund",
+}
+
+
+def _reporter(column: str):
+    return lambda model: model.indicators[column]
+
+
+@dataclass
+class Results:
+    """Outputs of one run: monthly indicators, ledger entries and fund balances."""
+
+    monthly: pd.DataFrame
+    ledger: pd.DataFrame
+    balances: pd.DataFrame
+    scenario: Scenario
+    seed: int
+
+    def summary(self) -> str:
+        m = self.monthly
+        last = m.iloc[-1]
+        lines = [
+            f"{self.scenario.scenario.name}: {m['date'].iloc[0]} .. {m['date'].iloc[-1]}, seed {self.seed}",
+            f"  surveyed unemployment   {100 * m['surveyed_unemployment_rate'].iloc[0]:.2f}% -> {100 * last['surveyed_unemployment_rate']:.2f}%",
+            f"  registered unemployment {100 * m['registered_unemployment_rate'].iloc[0]:.2f}% -> {100 * last['registered_unemployment_rate']:.2f}%",
+            f"  youth unemployment      {100 * last['youth_unemployment_rate']:.2f}% at the end",
+            f"  new urban jobs          {last['new_urban_jobs_cumulative']:,.0f} over {len(m)} months",
+            f"  firms                   {m['firms'].iloc[0]:,.0f} -> {last['firms']:,.0f}",
+        ]
+        closing = self.balances[self.balances["date"] == last["date"]]
+        for row in closing.itertuples():
+            lines.append(f"  {row.fund:<24}closing balance {row.closing:,.0f} yuan")
+        return "\n".join(lines)
+
+
+class Simulation:
+    """A scenario ready to run with a given seed."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, population: tuple[Workers, Firms] | None = None):
+        self.scenario = scenario
+        self.seed = scenario.scenario.seed if seed is None else int(seed)
+        self._population = population
+
+    @classmethod
+    def from_file(cls, path: str | Path, seed: int | None = None, overrides: list[str] | None = None) -> Simulation:
+        return cls(load_scenario(path, overrides), seed)
+
+    def build(self) -> LabourMarket:
+        if self._population is not None:
+            workers, firms = self._population
+        elif self.scenario.population.workers_table:
+            from .tables import load_population
+
+            workers, firms = load_population(self.scenario)
+        else:
+            workers, firms = synthesise(self.scenario, self.seed)
+        return LabourMarket(self.scenario, self.seed, workers, firms)
+
+    def run(self, progress: bool | None = None) -> Results:
+        model = self.build()
+        months = self.scenario.scenario.months
+        show = sys.stderr.isatty() if progress is None else progress
+        for _ in tqdm(range(months), desc=self.scenario.scenario.name, unit="month", disable=not show):
+            model.step()
+        monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        start = self.scenario.scenario.start_month
+        return Results(monthly, model.ledger.entries(), model.ledger.balances(start), self.scenario, self.seed)
+
