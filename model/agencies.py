@@ -17,7 +17,7 @@ import numpy as np
 
 from . import rng
 from .ledger import Fund, Recipient
-from .population import Separation, Status, rates_in_force
+from .population import Separation, Status, employer_rate, rates_in_force, total_rate
 from .rng import Purpose
 
 if TYPE_CHECKING:
@@ -41,38 +41,26 @@ class SocialInsuranceAgency(mesa.Agent):
         return np.clip(wage, c.base_floor * avg, c.base_cap * avg)
 
     def collect(self) -> np.ndarray:
-        """Bill each firm for its insured staff; firms short of cash fall into arrears.
+        """Bill each firm on the contribution base of its insured staff; firms short of cash fall
+        into arrears (their staff keep accruing contribution months: arrears are owed, not lost).
 
         Returns what each firm paid as employer (its cost beyond wages).
         """
         m = self.model
-        w, f, month = m.workers, m.firms, m.month
+        f, month = m.firms, m.month
         rates = self.rates(month)
-        staff = m.employee_rows()
-        staff = staff[w.insured[staff]]
-        employer = w.employer[staff]
-        pays = f.cash >= 0
-        paying = pays[employer]
-        base = self.contribution_base(w.wage[staff]) * w.weight[staff]
-        n_firms = len(f)
-        employer_paid = np.zeros(n_firms)
-        total_due = np.zeros(n_firms)
+        pays = f.alive & (f.cash >= 0)
+        weight = f.weight.astype(np.float64)
         for name, fund in INSURANCES:
             for side in ("employer", "employee"):
-                due = base * getattr(rates, f"{name}_{side}")
-                per_firm = np.bincount(employer, weights=due, minlength=n_firms)
-                total_due += per_firm
-                paid = per_firm[pays].sum()
-                m.ledger.post(month, fund, f"contribution_{name}_{side}", paid)
-                if side == "employer":
-                    employer_paid += np.where(pays, per_firm, 0.0)
-                if name == "ui":
-                    f.ui_premiums_this_year += np.where(pays, per_firm, 0.0)
+                due = f.insured_base * getattr(rates, f"{name}_{side}")
+                m.ledger.post(month, fund, f"contribution_{name}_{side}", float((due * weight)[pays].sum()))
+        total_due = f.insured_base * total_rate(rates)
+        f.ui_premiums_this_year += np.where(pays, f.insured_base * (rates.ui_employer + rates.ui_employee), 0.0)
         f.contributions_this_year += np.where(pays, total_due, 0.0)
-        f.arrears += np.where(pays, 0.0, total_due)
-        w.ui_months[staff[paying]] += 1
+        f.arrears += np.where(pays | ~f.alive, 0.0, total_due)
         self._recover_arrears(rates)
-        return employer_paid
+        return np.where(pays, f.insured_base * employer_rate(rates), 0.0)
 
     def _recover_arrears(self, rates: ContributionRates) -> None:
         """Firms back in cash pay their arrears, split over the funds by the current rates."""
@@ -85,10 +73,11 @@ class SocialInsuranceAgency(mesa.Agent):
         f.cash[paying] -= amount
         f.arrears[paying] = 0.0
         f.contributions_this_year[paying] += amount
-        shares = {name: getattr(rates, f"{name}_employer") + getattr(rates, f"{name}_employee") for name, _ in INSURANCES}
-        total_rate = sum(shares.values()) or 1.0
+        paid = amount * f.weight[paying]
+        total = total_rate(rates) or 1.0
         for name, fund in INSURANCES:
-            m.ledger.post(m.month, fund, f"arrears_{name}", amount * shares[name] / total_rate, Recipient.FIRM, f.id[paying])
+            share = (getattr(rates, f"{name}_employer") + getattr(rates, f"{name}_employee")) / total
+            m.ledger.post(m.month, fund, f"arrears_{name}", paid * share, Recipient.FIRM, f.id[paying])
 
 
 class PublicEmploymentService(mesa.Agent):
@@ -99,6 +88,8 @@ class PublicEmploymentService(mesa.Agent):
     def register(self) -> None:
         m = self.model
         w, beh = m.workers, m.scenario.behaviour
+        if beh.registration_rate == 0 and beh.registration_rate_other == 0:
+            return
         candidates = np.flatnonzero((w.status == Status.UNEMPLOYED) & ~w.registered)
         urban_local = w.urban_hukou[candidates] & w.local[candidates]
         rate = np.where(urban_local, beh.registration_rate, beh.registration_rate_other)
@@ -131,7 +122,8 @@ class UnemploymentInsuranceFund(mesa.Agent):
         if not ui.enabled or len(job_losers) == 0:
             return
         involuntary = np.isin(w.separation[job_losers], (Separation.LAYOFF, Separation.FIRM_EXIT))
-        eligible = job_losers[involuntary & w.insured[job_losers] & (w.ui_months[job_losers] >= ui.minimum_contribution_months)]
+        enough = w.ui_months[job_losers] >= ui.minimum_contribution_months
+        eligible = job_losers[involuntary & w.insured[job_losers] & enough]
         eligible = eligible[w.status[eligible] == Status.UNEMPLOYED]
         claims = eligible[rng.bernoulli(m.seed, w.id[eligible], m.month, Purpose.UI_CLAIM, ui.claim_rate)]
         w.benefit_months_left[claims] = self.entitlement(w.ui_months[claims])
@@ -152,4 +144,6 @@ class UnemploymentInsuranceFund(mesa.Agent):
 
     def recipients(self) -> np.ndarray:
         w = self.model.workers
+        if not self.model.scenario.ui.enabled:
+            return np.empty(0, dtype=np.int64)
         return np.flatnonzero((w.status == Status.UNEMPLOYED) & (w.benefit_months_left > 0))

@@ -24,12 +24,15 @@ if TYPE_CHECKING:
 
 
 def update_demand(model: LabourMarket) -> None:
-    """Firm-specific AR(1) demand plus sector and whole-market AR(1) components."""
+    """Firm-specific AR(1) demand plus sector and whole-market AR(1) components; the trend
+    grows every firm's normal staff."""
     f, beh, month = model.firms, model.scenario.behaviour, model.month
     rho = beh.demand_persistence
     alive = np.flatnonzero(f.alive)
     eps = rng.normal(model.seed, f.id[alive], month, Purpose.FIRM_DEMAND)
     f.demand[alive] = rho * f.demand[alive] + beh.firm_demand_volatility * eps
+    if beh.demand_trend:
+        f.scale[alive] *= np.float32(np.exp(beh.demand_trend / 12))
     n_sectors = len(model.sector_demand)
     sector_sd = np.array([s.demand_volatility for s in model.scenario.region.sectors])
     z = rng.normal(model.seed, np.arange(n_sectors + 1), month, Purpose.SECTOR_DEMAND)
@@ -101,13 +104,13 @@ def vacancies(model: LabourMarket, target: np.ndarray) -> np.ndarray:
     return np.where(f.alive, np.maximum(gap, 0), 0).astype(np.int64)
 
 
-def settle_accounts(model: LabourMarket, wage_bill: np.ndarray, employer_paid: np.ndarray) -> None:
+def settle_accounts(model: LabourMarket, employer_paid: np.ndarray) -> None:
     """Revenue on staff up to demand, minus wages, contributions paid and fixed costs."""
     f, beh = model.firms, model.scenario.behaviour
     demand_staff = f.scale * np.exp(log_demand(model))
     revenue = f.productivity * np.minimum(f.employees, demand_staff)
     fixed = beh.fixed_cost_share * f.productivity * f.scale
-    f.cash += np.where(f.alive, revenue - wage_bill - employer_paid - fixed, 0.0)
+    f.cash += np.where(f.alive, revenue - f.payroll - employer_paid - fixed, 0.0)
     f.difficulty_months[:] = np.where(f.alive & (f.cash < 0), f.difficulty_months + 1, 0)
     f.age_months[f.alive] += 1
 
@@ -130,14 +133,14 @@ def close_firms(model: LabourMarket, rows: np.ndarray) -> None:
     model.count("firm_exits", f.weight[rows].sum())
     closing = np.zeros(len(f), dtype=bool)
     closing[rows] = True
-    employed = model.employee_rows()
-    staff = employed[closing[w.employer[employed]]]
-    model.leave_jobs(staff, Separation.FIRM_EXIT, "exit_separations")
+    if f.employees[rows].any():
+        employed = model.employee_rows()
+        staff = employed[closing[w.employer[employed]]]
+        model.leave_jobs(staff, Separation.FIRM_EXIT, "exit_separations")
     owners = f.owner[rows]
     owners = owners[owners >= 0]  # owners are worker rows
     owner_rows = owners[w.status[owners] == Status.SELF_EMPLOYED]
     model.leave_jobs(owner_rows, Separation.BUSINESS_FAILURE, "business_failures")
-    f.employees[rows] = 0
 
 
 def open_firms(model: LabourMarket, k: int, sector: np.ndarray, scale: np.ndarray, owner: np.ndarray, cash: np.ndarray) -> np.ndarray:
@@ -164,15 +167,19 @@ def open_firms(model: LabourMarket, k: int, sector: np.ndarray, scale: np.ndarra
 
 
 def enter(model: LabourMarket) -> None:
-    """New firms (not founded by local job seekers) enter at a rate per existing firm."""
+    """New firms (not founded by local job seekers) enter at a rate per incumbent firm."""
     f, sc = model.firms, model.scenario
     mean = sc.behaviour.firm_entry_rate * np.count_nonzero(f.alive & (f.owner < 0))
     k = rng.poisson_count(model.seed, 0, model.month, Purpose.FIRM_ENTRY, mean)
     if k == 0:
         return
     keys = np.arange(f.size, f.size + k)  # the ids these firms will get
-    shares = np.array([s.employment_share for s in sc.region.sectors])
-    sector = rng.choice(model.seed, keys, model.month, Purpose.FIRM_ENTRY, shares, sub=4)
-    size = 1 + np.floor(-np.log1p(-rng.uniform(model.seed, keys, model.month, Purpose.FIRM_ENTRY, 5)) * (sc.behaviour.entrant_size - 1))
+    # an entrant takes the sector and normal size of a random incumbent: entry at the exit
+    # rate then replaces the jobs that exits destroy
+    incumbents = np.flatnonzero(f.alive & (f.owner < 0))
+    if len(incumbents) == 0:
+        return
+    pick = incumbents[rng.choice(model.seed, keys, model.month, Purpose.FIRM_ENTRY, np.ones(len(incumbents)), sub=4)]
+    size = f.scale[pick]
     cash = sc.behaviour.initial_cash_months * size * sc.region.average_wage
-    open_firms(model, k, sector, size, np.full(k, -1), cash)
+    open_firms(model, k, f.sector[pick], size, np.full(k, -1), cash)

@@ -39,7 +39,7 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "separations": ("离职人数", "employees leaving a job this month: quits, layoffs, firm closures, retirement, moving away"),
     "layoffs": ("裁员人数", "employees dismissed by a firm this month, including staff of firms that closed"),
     "quits": ("主动离职", "employees who quit into search this month"),
-    "vacancies": ("岗位空缺", "posts open at the end of the month after matching"),
+    "vacancies": ("岗位空缺", "posts left open after this month's matching"),
     "firms": ("企业数", "firms operating at the end of the month"),
     "firm_entries": ("新设企业", "firms opened this month, including start-ups that hire"),
     "firm_exits": ("退出企业", "firms closed this month"),
@@ -56,32 +56,51 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
 }
 
 COLUMNS = list(DEFINITIONS)
+#: statuses of people in work: wage work (incl. interns and posts) and self-employment
+WORKING_STATUSES = (*EMPLOYED_STATUSES, Status.SELF_EMPLOYED)
 
 
-def _weighted(mask: np.ndarray, weight: np.ndarray) -> float:
-    return float(weight[mask].sum())
+class HouseholdIndex:
+    """Members of each household, to look at a few households without scanning everyone.
+
+    Built once per run over the households that exist then (ids 0..H-1); people who arrive
+    later live in households of their own.
+    """
+
+    def __init__(self, household: np.ndarray):
+        self.order = np.argsort(household, kind="stable")
+        n_households = int(household.max()) + 1 if len(household) else 0
+        self.starts = np.searchsorted(household[self.order], np.arange(n_households + 1))
+
+    def members(self, households: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Member rows of each household, flattened, and the position of its household."""
+        known = households < len(self.starts) - 1
+        lo = np.where(known, self.starts[np.minimum(households, len(self.starts) - 2)], 0)
+        counts = np.where(known, self.starts[np.minimum(households, len(self.starts) - 2) + 1] - lo, 0)
+        owner = np.repeat(np.arange(len(households)), counts)
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return self.order[np.repeat(lo, counts) + offset], owner
 
 
-def compute(model: LabourMarket, open_posts: np.ndarray, ui_recipients: np.ndarray) -> dict[str, float | str]:
+def compute(model: LabourMarket, vacancies: float, ui_recipients: np.ndarray) -> dict[str, float | str]:
     """All indicators for the month just simulated."""
     w, f, flows = model.workers, model.firms, model.flows
-    weight = w.weight.astype(np.float64)
-    by_status = np.bincount(w.status, weights=weight, minlength=len(Status))
+    by_status = _by_status(w.status, w.weight, model.uniform_weight)
     employed = float(by_status[list(EMPLOYED_STATUSES)].sum())
     self_employed = float(by_status[Status.SELF_EMPLOYED])
     unemployed = float(by_status[Status.UNEMPLOYED])
     labour_force = employed + self_employed + unemployed
-    registered = _weighted((w.status == Status.UNEMPLOYED) & w.registered, weight)
+    searching = np.flatnonzero(w.status == Status.UNEMPLOYED)
+    s_weight = w.weight[searching].astype(np.float64)
+    registered = float(s_weight[w.registered[searching]].sum())
 
     young = w.age_months < 25 * 12
-    young_status = np.bincount(w.status[young], weights=weight[young], minlength=len(Status))
-    young_lf = young_status[list(EMPLOYED_STATUSES)].sum() + young_status[Status.SELF_EMPLOYED] + young_status[Status.UNEMPLOYED]
+    young_status = _by_status(w.status[young], w.weight[young], model.uniform_weight)
+    young_lf = young_status[list(WORKING_STATUSES)].sum() + young_status[Status.UNEMPLOYED]
 
     new_jobs = flows["new_jobs_gross"] - flows["retirements_from_work"]
     model.new_jobs_cumulative += new_jobs
-
-    unemployed_mask = w.status == Status.UNEMPLOYED
-    duration = float(np.average(w.unemployed_months[unemployed_mask], weights=weight[unemployed_mask])) if unemployed else 0.0
+    duration = float(np.average(w.unemployed_months[searching], weights=s_weight)) if len(searching) else 0.0
     return {
         "date": format_month(model.month),
         "labour_force": labour_force,
@@ -98,38 +117,50 @@ def compute(model: LabourMarket, open_posts: np.ndarray, ui_recipients: np.ndarr
         "separations": flows["quits"] + flows["layoffs"] + flows["exit_separations"] + flows["retirements_from_work"] + flows["departures_from_work"],
         "layoffs": flows["layoffs"] + flows["exit_separations"],
         "quits": flows["quits"],
-        "vacancies": float((open_posts * f.weight).sum()),
+        "vacancies": vacancies,
         "firms": float(f.weight[f.alive].sum()),
         "firm_entries": flows["firm_entries"],
         "firm_exits": flows["firm_exits"],
-        "ui_recipients": float(weight[ui_recipients].sum()),
+        "ui_recipients": float(w.weight[ui_recipients].sum()),
         "trainees": float(by_status[Status.TRAINING]),
         "interns": float(by_status[Status.INTERN]),
         "public_welfare_posts": float(by_status[Status.PUBLIC_WELFARE]),
-        "graduate_employment_rate": _graduate_rate(model, weight),
-        "zero_employment_households": _zero_employment_households(model, weight),
+        "graduate_employment_rate": _graduate_rate(model),
+        "zero_employment_households": _zero_employment_households(model, searching, s_weight),
         "mean_unemployment_duration": duration,
     }
 
 
-def _graduate_rate(model: LabourMarket, weight: np.ndarray) -> float:
+def _by_status(status: np.ndarray, weight: np.ndarray, uniform_weight: float | None) -> np.ndarray:
+    """Persons per status; an unweighted count times the weight when all weights are equal."""
+    if uniform_weight is not None:
+        return np.bincount(status, minlength=len(Status)) * uniform_weight
+    return np.bincount(status, weights=weight, minlength=len(Status))
+
+
+def _graduate_rate(model: LabourMarket) -> float:
     w = model.workers
     year = year_of(model.month) - (month_of(model.month) < 7)
-    cohort = (w.graduation_year == year) & (w.status < Status.RETIRED) & (w.status != Status.STUDENT)
-    if not cohort.any():
+    cohort = np.flatnonzero(w.graduation_year == year)
+    cohort = cohort[(w.status[cohort] < Status.RETIRED) & (w.status[cohort] != Status.STUDENT)]
+    if len(cohort) == 0:
         return float("nan")
-    working = cohort & (np.isin(w.status, EMPLOYED_STATUSES) | (w.status == Status.SELF_EMPLOYED))
-    return float(weight[working].sum() / weight[cohort].sum())
+    weight = w.weight[cohort].astype(np.float64)
+    working = np.isin(w.status[cohort], WORKING_STATUSES)
+    return float(weight[working].sum() / weight.sum())
 
 
-def _zero_employment_households(model: LabourMarket, weight: np.ndarray) -> float:
+def _zero_employment_households(model: LabourMarket, searching: np.ndarray, weight: np.ndarray) -> float:
+    """Households with an unemployed member and nobody in work.
+
+    Summed over unemployed people: weight / (unemployed members of the household), so each
+    household counts once at its unemployed members' mean weight.
+    """
     w = model.workers
-    n = int(w.household.max()) + 1 if len(w) else 0
-    working = np.isin(w.status, EMPLOYED_STATUSES) | (w.status == Status.SELF_EMPLOYED)
-    has_work = np.bincount(w.household[working], minlength=n) > 0
-    unemployed = w.status == Status.UNEMPLOYED
-    has_unemployed = np.bincount(w.household[unemployed], weights=weight[unemployed], minlength=n)
-    members = np.bincount(w.household[unemployed], minlength=n)
-    # a household counts once, at the mean weight of its unemployed members
-    zero = (members > 0) & ~has_work
-    return float((has_unemployed[zero] / members[zero]).sum())
+    members, owner = model.households.members(w.household[searching])
+    status = w.status[members]
+    n = len(searching)
+    working = np.bincount(owner, weights=np.isin(status, WORKING_STATUSES), minlength=n)
+    # people who arrived after the index was built are alone in their household
+    unemployed = np.maximum(np.bincount(owner, weights=status == Status.UNEMPLOYED, minlength=n), 1)
+    return float((weight / unemployed)[working == 0].sum())

@@ -31,13 +31,16 @@ if TYPE_CHECKING:
 
 def quits(model: LabourMarket) -> None:
     w, rate = model.workers, model.scenario.behaviour.quit_rate
-    employed = model.employee_rows()
-    leaving = employed[rng.bernoulli(model.seed, w.id[employed], model.month, Purpose.QUIT, rate)]
+    # drawing for everyone and masking is cheaper than gathering the employees' ids first
+    draws = rng.bernoulli(model.seed, w.id, model.month, Purpose.QUIT, rate)
+    leaving = np.flatnonzero(draws & (w.status == Status.EMPLOYED) & (w.job_start <= model.month))
     model.leave_jobs(leaving, Separation.QUIT, "quits")
 
 
 def participation(model: LabourMarket) -> None:
     w, beh = model.workers, model.scenario.behaviour
+    if beh.discouragement_rate == 0 and beh.reentry_rate == 0:
+        return
     unemployed = np.flatnonzero((w.status == Status.UNEMPLOYED) & (w.benefit_months_left == 0))
     drop = unemployed[rng.bernoulli(model.seed, w.id[unemployed], model.month, Purpose.PARTICIPATION, beh.discouragement_rate)]
     inactive = np.flatnonzero(w.status == Status.INACTIVE)
@@ -49,10 +52,12 @@ def participation(model: LabourMarket) -> None:
 
 
 def sole_trader_exits(model: LabourMarket) -> None:
-    """Self-employed people without a firm of their own give up at the start-up failure hazard."""
+    """Self-employed people without a firm of their own give up at their exit hazard."""
     w = model.workers
+    rate = model.scenario.behaviour.self_employment_exit_rate
+    if rate == 0:
+        return
     solo = np.flatnonzero((w.status == Status.SELF_EMPLOYED) & (w.employer < 0))
-    rate = model.scenario.behaviour.startup_failure_rate
     failing = solo[rng.bernoulli(model.seed, w.id[solo], model.month, Purpose.STARTUP_FAILURE, rate)]
     model.leave_jobs(failing, Separation.BUSINESS_FAILURE, "business_failures")
 
@@ -64,6 +69,8 @@ def credit_available(model: LabourMarket, rows: np.ndarray) -> np.ndarray:
 
 def startups(model: LabourMarket) -> None:
     w, beh = model.workers, model.scenario.behaviour
+    if beh.startup_rate == 0:
+        return
     unemployed = np.flatnonzero(w.status == Status.UNEMPLOYED)
     trying = unemployed[rng.bernoulli(model.seed, w.id[unemployed], model.month, Purpose.STARTUP, beh.startup_rate)]
     z = rng.normal(model.seed, w.id[trying], model.month, Purpose.STARTUP_CAPITAL)
@@ -124,10 +131,10 @@ def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
 
     # pair met seekers with posts of their segment, both in keyed random order
     post_firm = np.repeat(np.arange(len(f)), open_posts)
-    post_order = np.lexsort((rng.uniform(model.seed, f.id[post_firm], month, Purpose.VACANCY_ORDER), firm_seg[post_firm]))
+    post_order = _keyed_order(firm_seg[post_firm], rng.bits(model.seed, f.id[post_firm], month, Purpose.VACANCY_ORDER))
     post_firm = post_firm[post_order]
     post_start = np.concatenate([[0], np.cumsum(np.bincount(firm_seg[post_firm], minlength=n_segments))])
-    seeker_order = np.lexsort((rng.uniform(model.seed, w.id[seekers], month, Purpose.JOB_SEARCH, 1), seg))
+    seeker_order = _keyed_order(seg, rng.bits(model.seed, w.id[seekers], month, Purpose.JOB_SEARCH, 1))
     seekers, seg = seekers[seeker_order], seg[seeker_order]
     rank = np.arange(len(seekers)) - np.searchsorted(seg, seg, side="left")
     placed = rank < (post_start[seg + 1] - post_start[seg])
@@ -141,6 +148,12 @@ def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
     return open_posts - np.bincount(employer[accept], minlength=len(f))
 
 
+def _keyed_order(segment: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """Order by segment, then by keyed random bits: one sort on a packed 64-bit key."""
+    key = (segment.astype(np.uint64) << np.uint64(40)) | (bits >> np.uint64(24))
+    return np.argsort(key, kind="stable")
+
+
 def hire(model: LabourMarket, rows: np.ndarray, employer: np.ndarray, wage: np.ndarray) -> None:
     w, f = model.workers, model.firms
     w.status[rows] = Status.EMPLOYED
@@ -152,6 +165,7 @@ def hire(model: LabourMarket, rows: np.ndarray, employer: np.ndarray, wage: np.n
     w.unemployed_months[rows] = 0
     w.benefit_months_left[rows] = 0
     w.separation[rows] = Separation.NONE
-    f.employees += np.bincount(employer, minlength=len(f)).astype(f.employees.dtype)
+    w.job_start[rows] = model.month + 1
+    model.book_staff(rows, +1)
     model.count("hires", w.weight[rows].sum())
     model.count("new_jobs_gross", w.weight[rows].sum())

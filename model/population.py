@@ -81,7 +81,8 @@ class Workers(Columns):
         Column("employer", "int64", -1, "row of the employer or own firm (firm id in tables), -1 none", "a firm id or -1"),
         Column("wage", "float32", 0.0, "monthly wage, yuan", ">= 0"),
         Column("insured", "bool", False, "covered by social insurance in the current job", "true/false"),
-        Column("ui_months", "int16", 0, "months of UI contributions counted for benefit", ">= 0"),
+        Column("ui_months", "int16", 0, "months of UI contributions banked before the current job", ">= 0"),
+        Column("job_start", "int32", 0, "first month (index) the current job counts for contributions", "a month index"),
         Column("registered", "bool", False, "registered at the public employment service", "true/false"),
         Column("unemployed_months", "int16", 0, "current unemployment duration, months", ">= 0"),
         Column("benefit_months_left", "int16", 0, "months of UI benefit left", ">= 0"),
@@ -147,6 +148,8 @@ class Firms(Columns):
         Column("productivity", "float32", 0.0, "revenue per worker at normal demand, yuan a month", ">= 0"),
         Column("cash", "float64", 0.0, "cash, yuan", "any"),
         Column("employees", "int32", 0, "staff this month", ">= 0"),
+        Column("payroll", "float64", 0.0, "monthly wages of its staff, yuan", ">= 0"),
+        Column("insured_base", "float64", 0.0, "contribution base of its insured staff, yuan a month", ">= 0"),
         Column("contributions_this_year", "float64", 0.0, "social-insurance contributions paid this year, yuan", ">= 0"),
         Column("contributions_last_year", "float64", 0.0, "social-insurance contributions paid last year, yuan", ">= 0"),
         Column("ui_premiums_this_year", "float64", 0.0, "UI premiums paid this year (firm + staff), yuan", ">= 0"),
@@ -308,8 +311,7 @@ def _synth_firms(f: Firms, w: Workers, sc: Scenario, seed: int) -> None:
     w.insured[employees] = f.insures[employer]
     ui = -np.log1p(-rng.uniform(seed, w.id[employees], 0, Purpose.SYNTH_WORKER, 22)) * region.initial_ui_months
     w.ui_months[employees] = np.where(w.insured[employees], np.minimum(ui, 480), 0).astype(np.int16)
-
-    f.employees[:] = staff
+    w.job_start[employees] = sc.scenario.start_month
     f.cash[:] = beh.initial_cash_months * np.bincount(employer, weights=w.wage[employees], minlength=m)
     f.age_months[:] = (u(10) * 240).astype(np.int16)
     rates = rates_in_force(sc, sc.scenario.start_month)
@@ -328,6 +330,11 @@ def rates_in_force(sc: Scenario, month: int):
 
 def employer_rate(rates) -> float:
     return rates.pension_employer + rates.medical_employer + rates.ui_employer
+
+
+def total_rate(rates) -> float:
+    """Employer plus employee rates over the three insurances."""
+    return employer_rate(rates) + rates.pension_employee + rates.medical_employee + rates.ui_employee
 
 
 def set_firm_economics(f: Firms, rows: np.ndarray, sc: Scenario, seed: int, month: int, purpose: Purpose, now: int) -> None:

@@ -77,10 +77,11 @@ def _scalar_key(seed: int, month: int, purpose: int, sub: int) -> np.uint64:
 
 def bits(seed: int, ids: np.ndarray, month: int, purpose: int, sub: int = 0) -> np.ndarray:
     """64 random bits per id, keyed by (seed, id, month, purpose, sub)."""
+    # SplitMix64: output number ``id`` of the stream whose state starts at the mixed key
     with np.errstate(over="ignore"):
         z = np.asarray(ids).astype(np.uint64) * _GOLDEN
         z += _scalar_key(seed, month, int(purpose), sub)
-        return _mix(_mix(z))
+        return _mix(z)
 
 
 def uniform(seed: int, ids: np.ndarray, month: int, purpose: int, sub: int = 0) -> np.ndarray:
@@ -92,6 +93,13 @@ def bernoulli(
     seed: int, ids: np.ndarray, month: int, purpose: int, p: np.ndarray | float, sub: int = 0
 ) -> np.ndarray:
     """True with probability ``p`` (scalar or one per id)."""
+    if np.isscalar(p):
+        if p <= 0:  # a switched-off behaviour costs nothing
+            return np.zeros(len(ids), dtype=bool)
+        if p >= 1:
+            return np.ones(len(ids), dtype=bool)
+        # compare the 53 high bits with p * 2**53: the same event as uniform() < p, one pass cheaper
+        return bits(seed, ids, month, purpose, sub) >> _S11 < np.uint64(int(p * 2.0**53))
     return uniform(seed, ids, month, purpose, sub) < p
 
 

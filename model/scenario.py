@@ -257,12 +257,14 @@ class Behaviour(_Section):
     offer_wage_dispersion: NonNegative = Field(0.12, description="s.d. of log offer wages around the firm's level")
     discouragement_rate: Share = Field(0.01, description="monthly move of an unemployed person out of the labour force")
     reentry_rate: Share = Field(0.01, description="monthly move of an inactive person into search")
-    startup_rate: Share = Field(0.004, description="monthly probability an unemployed person tries to start a business")
+    startup_rate: Share = Field(0.008, description="monthly probability an unemployed person tries to start a business")
     startup_capital_median: Yuan = Field(60_000.0, description="median capital a start-up needs")
     startup_capital_dispersion: NonNegative = Field(0.8, description="s.d. of log start-up capital")
     startup_employer_share: Share = Field(0.25, description="share of start-ups that plan to hire")
     startup_team_size: Annotated[float, Field(ge=1.0)] = Field(3.0, description="mean planned employees of hiring start-ups")
-    startup_failure_rate: Share = Field(0.015, description="monthly failure hazard of a start-up")
+    startup_failure_rate: Share = Field(0.015, description="monthly failure hazard of a start-up firm")
+    self_employment_exit_rate: Share = Field(0.003, description="monthly hazard a sole trader gives up")
+    demand_trend: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(0.04, description="annual log growth of firms' normal staff")
     demand_persistence: Share = Field(0.9, description="AR(1) coefficient of firm log demand")
     firm_demand_volatility: NonNegative = Field(0.04, description="s.d. of the firm's own monthly demand shock")
     market_demand_volatility: NonNegative = Field(0.005, description="s.d. of the whole-market monthly shock")
@@ -274,8 +276,7 @@ class Behaviour(_Section):
     initial_cash_months: NonNegative = Field(3.0, description="opening cash in months of wage bill")
     exit_after_months: int = Field(6, ge=1, le=120, description="months of negative cash before a firm exits")
     firm_exit_rate: Share = Field(0.003, description="monthly closure hazard of a firm for reasons outside the model")
-    firm_entry_rate: Share = Field(0.004, description="monthly entries per existing firm (besides start-ups)")
-    entrant_size: Positive = Field(6.0, description="mean target staff of an entering firm")
+    firm_entry_rate: Share = Field(0.003, description="monthly entries per incumbent firm (besides start-ups)")
 
 
 class Demography(_Section):

@@ -5,13 +5,15 @@ mesa agents; :meth:`LabourMarket.step` simulates one calendar month in a fixed o
 
 1. January: firms' annual counters roll over (this year -> last year);
 2. demography: ageing and retirement, migration, the July graduation season;
-3. firms: demand moves, the staff each firm wants, layoffs; workers quit;
-4. the social-insurance agency collects contributions; firms settle accounts; firms in
+3. demand moves; the vacancies firms post meet the job seekers of the start of the month;
+4. firms over target lay off; employees quit (not those hired this month): people who lose
+   work this month search from next month, so flows follow the textbook timing
+   u' = u + s (1 - u) - f u;
+5. the social-insurance agency collects contributions; firms settle accounts; firms in
    difficulty too long, and failing start-ups, close; sole traders give up;
-5. unemployed people start businesses; new firms enter;
-6. the UI fund takes claims and pays benefits; the PES registers job seekers;
-7. people leave and rejoin the labour force;
-8. vacancies meet job seekers;
+6. unemployed people start businesses; new firms enter;
+7. the UI fund takes claims and pays benefits; the PES registers job seekers;
+8. people leave and rejoin the labour force;
 9. indicators are computed, the ledger identity checked, mesa's DataCollector records.
 
 :class:`Simulation` is the entry point: ``Simulation.from_file(path, seed=...).run()``.
@@ -32,7 +34,7 @@ from . import demography, labour
 from . import firms as firm_rules
 from .agencies import PublicEmploymentService, SocialInsuranceAgency, UnemploymentInsuranceFund
 from .calendar import month_of
-from .indicators import COLUMNS, compute
+from .indicators import COLUMNS, HouseholdIndex, compute
 from .ledger import Fund, Ledger
 from .population import Firms, Separation, Status, Workers, synthesise
 from .rng import Purpose
@@ -59,6 +61,9 @@ class LabourMarket(mesa.Model):
         self.sector_demand = np.zeros(len(scenario.region.sectors))
         self.market_demand = 0.0
         self.new_jobs_cumulative = 0.0
+        self.households = HouseholdIndex(workers.household)
+        weight = scenario.population.weight
+        self.uniform_weight = weight if np.all(workers.weight == weight) else None
         self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in _FUND_FIELDS.items()})
         self.si_agency = SocialInsuranceAgency(self)
         self.pes = PublicEmploymentService(self)
@@ -67,7 +72,9 @@ class LabourMarket(mesa.Model):
         self.indicators: dict[str, float | str] = {}
         self._job_losers: list[np.ndarray] = []
         self.datacollector = mesa.DataCollector(model_reporters={c: _reporter(c) for c in COLUMNS})
-        firms.employees[:] = np.bincount(workers.employer[self.employee_rows()], minlength=len(firms))
+        for column in (firms.employees, firms.payroll, firms.insured_base):
+            column[:] = 0
+        self.book_staff(self.employee_rows(), +1)
 
     # --- shared operations on the populations -----------------------------------------
 
@@ -83,6 +90,7 @@ class LabourMarket(mesa.Model):
         if len(rows) == 0:
             return
         was_employee = w.status[rows] == Status.EMPLOYED
+        self._end_jobs(rows[was_employee])
         w.last_wage[rows] = np.where(was_employee, w.wage[rows], w.last_wage[rows])
         w.status[rows] = Status.UNEMPLOYED
         w.wage[rows] = 0.0
@@ -104,14 +112,35 @@ class LabourMarket(mesa.Model):
         self.count(flow, w.weight[rows].sum())
         owners = rows[(w.status[rows] == Status.SELF_EMPLOYED) & (w.employer[rows] >= 0)]
         f.owner[w.employer[owners]] = -1
+        self._end_jobs(rows[w.status[rows] == Status.EMPLOYED])
         w.status[rows] = status
         w.employer[rows] = -1
         w.wage[rows] = 0.0
         w.registered[rows] = False
         w.benefit_months_left[rows] = 0
 
-    def recount_staff(self) -> None:
-        self.firms.employees[:] = np.bincount(self.workers.employer[self.employee_rows()], minlength=len(self.firms))
+    def book_staff(self, rows: np.ndarray, sign: int) -> None:
+        """Add (+1) or remove (-1) employees from their firms' staff count, payroll and insured base.
+
+        Kept incrementally so a month costs O(movers), not O(population).
+        """
+        w, f = self.workers, self.firms
+        employer, n = w.employer[rows], len(f)
+        f.employees += sign * np.bincount(employer, minlength=n).astype(np.int32)
+        f.payroll += sign * np.bincount(employer, weights=w.wage[rows], minlength=n)
+        base = self.si_agency.contribution_base(w.wage[rows]) * w.insured[rows]
+        f.insured_base += sign * np.bincount(employer, weights=base, minlength=n)
+        if sign < 0:  # no rounding residue on firms left without staff
+            empty = f.employees == 0
+            f.payroll[empty] = 0.0
+            f.insured_base[empty] = 0.0
+
+    def _end_jobs(self, rows: np.ndarray) -> None:
+        """Employees leaving their job: unbook them and bank their contribution months."""
+        w = self.workers
+        self.book_staff(rows, -1)
+        served = np.maximum(self.month - w.job_start[rows], 0)
+        w.ui_months[rows] += np.where(w.insured[rows], served, 0).astype(np.int16)
 
     # --- the month ---------------------------------------------------------------------
 
@@ -126,18 +155,18 @@ class LabourMarket(mesa.Model):
             demography.graduation_season(self)
 
         firm_rules.update_demand(self)
-        self.recount_staff()
-        layoffs = firm_rules.choose_layoffs(self, firm_rules.target_staff(self))
-        laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE)
-        self.leave_jobs(laid_off, Separation.LAYOFF, "layoffs")
-        self.firms.layoffs_this_year += layoffs.astype(np.int32)
-        labour.quits(self)
-        self.recount_staff()
+        open_posts = labour.match(self, firm_rules.vacancies(self, firm_rules.target_staff(self)))
+        vacancies = float((open_posts * self.firms.weight).sum())
 
-        employees = self.employee_rows()
-        wage_bill = np.bincount(self.workers.employer[employees], weights=self.workers.wage[employees], minlength=len(self.firms))
+        layoffs = firm_rules.choose_layoffs(self, firm_rules.target_staff(self))
+        if layoffs.any():
+            laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE)
+            self.leave_jobs(laid_off, Separation.LAYOFF, "layoffs")
+            self.firms.layoffs_this_year += layoffs.astype(np.int32)
+        labour.quits(self)
+
         employer_paid = self.si_agency.collect()
-        firm_rules.settle_accounts(self, wage_bill, employer_paid)
+        firm_rules.settle_accounts(self, employer_paid)
         firm_rules.close_firms(self, firm_rules.exits(self))
         labour.sole_trader_exits(self)
         labour.startups(self)
@@ -149,14 +178,11 @@ class LabourMarket(mesa.Model):
         recipients = self.ui_fund.recipients()
         self.ui_fund.pay_benefits()
         labour.participation(self)
-
-        self.recount_staff()
-        open_posts = labour.match(self, firm_rules.vacancies(self, firm_rules.target_staff(self)))
         w = self.workers
         w.unemployed_months[w.status == Status.UNEMPLOYED] += 1
 
         self.ledger.close_month(self.month)
-        self.indicators = compute(self, open_posts, recipients)
+        self.indicators = compute(self, vacancies, recipients)
         self.datacollector.collect(self)
         self.month += 1
 
