@@ -21,7 +21,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .calendar import parse_month
 
@@ -321,7 +321,7 @@ class Scenario(_Section):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     demography: Demography = Field(default_factory=Demography)
     shocks: list[Shock] = Field(default_factory=list)
-    path: str = Field("", exclude=True, description="file the scenario came from")
+    _path: str = PrivateAttr("")
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -337,6 +337,11 @@ class Scenario(_Section):
             if parse_month(shock.start) > end or parse_month(shock.end) < start:
                 raise ValueError(f"shocks[{i}]: window {shock.start}..{shock.end} lies outside the horizon")
         return self
+
+    @property
+    def path(self) -> str:
+        """The file the scenario came from."""
+        return self._path
 
     @property
     def sector_names(self) -> list[str]:
@@ -425,7 +430,7 @@ def validate_scenario(data: dict[str, Any], path: str = "<scenario>") -> Scenari
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError([_describe(path, err) for err in exc.errors()]) from None
-    scenario.path = path
+    scenario._path = path
     return scenario
 
 

@@ -1,0 +1,139 @@
+"""Bad scenario and population input fails before any run, naming file, field and what is allowed."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lmsim.cli import main
+from lmsim.scenario import ScenarioError, load_scenario
+from lmsim.simulation import Simulation
+
+GOOD = """
+[scenario]
+name = "t"
+start = "2019-01"
+months = 12
+
+[population]
+workers = 1000
+firms = 50
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fails(path, *expected, overrides=None, named=None):
+    """Loading ``path`` fails before any run; the message names ``named`` (default: the scenario file)."""
+    with pytest.raises(ScenarioError) as err:
+        Simulation(load_scenario(path, overrides)).build()
+    message = str(err.value)
+    assert str(named or path) in message
+    for text in expected:
+        assert text in message, message
+    return message
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ("[behaviour]\nquit_rat = 0.01", ["field 'behaviour.quit_rat'", "unknown field", "allowed here:", "quit_rate"]),
+        ("[behaviour]\nquit_rate = 'high'", ["field 'behaviour.quit_rate'", "valid number"]),
+        ("[behaviour]\nmatching_efficiency = -0.2", ["field 'behaviour.matching_efficiency'", "greater than 0"]),
+        ("[region]\nunemployment_rate = 1.5", ["field 'region.unemployment_rate'", "less than or equal to 1"]),
+        ("[[shocks]]\nstart = '2019-06'\nend = '2019-03'\ndemand = -0.1", ["shocks.0", "before start"]),
+        ("[[shocks]]\nstart = '2019-03'\nend = '2019-06'\ndemand = -0.1\nsectors = ['mining']", ["unknown sector", "allowed:"]),
+        ("[[contributions.rates]]\nstart = '2019-13'", ["contributions.rates.0.start", "YYYY-MM"]),
+        ("[region]\neducation_shares = { phd = 1.0 }", ["region.education_shares", "allowed", "university"]),
+    ],
+)
+def test_bad_scenario_fields(tmp_path, change, expected):
+    fails(write(tmp_path, GOOD + change), *expected)
+
+
+def test_zero_horizon(tmp_path):
+    fails(write(tmp_path, GOOD.replace("months = 12", "months = 0")), "field 'scenario.months'", "greater than 0")
+
+
+def test_missing_required_section(tmp_path):
+    fails(write(tmp_path, "[population]\nworkers = 10\n"), "field 'scenario'", "required field is missing")
+
+
+def test_unreadable_files(tmp_path):
+    fails(write(tmp_path, "[scenario\nname = 1"), "not valid TOML")
+    (tmp_path / "bad.toml").write_bytes(b"\xff\xfe\x00garbage")
+    fails(tmp_path / "bad.toml", "not valid TOML")
+    with pytest.raises(ScenarioError, match="no such file, and not a built-in scenario"):
+        load_scenario(tmp_path / "missing.toml")
+
+
+def test_override_is_validated_too(tmp_path):
+    fails(write(tmp_path, GOOD), "field 'population.workers'", "greater than 0", overrides=["population.workers=-5"])
+
+
+def tables(tmp_path, workers: pd.DataFrame, firms: pd.DataFrame, suffix=".csv") -> Path:
+    for name, frame in (("workers", workers), ("firms", firms)):
+        path = tmp_path / f"{name}{suffix}"
+        frame.to_parquet(path) if suffix == ".parquet" else frame.to_csv(path, index=False)
+    extra = f'firms = 50\nworkers_table = "workers{suffix}"\nfirms_table = "firms{suffix}"'
+    return write(tmp_path, GOOD.replace("firms = 50", extra))
+
+
+def good_tables():
+    workers = pd.DataFrame({"id": [10, 11, 12], "age_months": [360, 400, 300], "female": [0, 1, 0],
+                            "education": [2, 4, 1], "status": [0, 0, 2], "employer": [7, 7, -1], "wage": [5000.0, 6000.0, 0.0]})
+    firms = pd.DataFrame({"id": [7], "sector": [0], "wage": [5500.0]})
+    return workers, firms
+
+
+def test_good_tables_load_and_run(tmp_path):
+    path = tables(tmp_path, *good_tables(), suffix=".parquet")
+    result = Simulation(load_scenario(path)).run(progress=False)
+    assert result.monthly["employed"].iloc[0] >= 1
+
+
+def test_missing_population_column(tmp_path):
+    workers, firms = good_tables()
+    fails(tables(tmp_path, workers.drop(columns="education"), firms), "workers.csv: field 'education'", "required column is missing", named=tmp_path)
+
+
+def test_employer_not_in_firms_table(tmp_path):
+    workers, firms = good_tables()
+    workers.loc[1, "employer"] = 99
+    fails(tables(tmp_path, workers, firms), "field 'employer'", "not in", "allowed: a firm id or -1", named=tmp_path)
+
+
+def test_population_value_out_of_range(tmp_path):
+    workers, firms = good_tables()
+    workers.loc[0, "status"] = 12
+    fails(tables(tmp_path, workers, firms), "field 'status'", "above 9", "allowed", named=tmp_path)
+    workers, firms = good_tables()
+    firms.loc[0, "sector"] = 8
+    fails(tables(tmp_path, workers, firms), "firms.csv: field 'sector'", "above 3", named=tmp_path)
+
+
+def test_unknown_and_duplicate_population_columns(tmp_path):
+    workers, firms = good_tables()
+    workers["shoe_size"] = 42
+    workers.loc[1, "id"] = 10
+    message = fails(tables(tmp_path, workers, firms), "field 'shoe_size'", "unknown column", named=tmp_path)
+    assert "ids must be unique" in message
+
+
+def test_unreadable_table(tmp_path):
+    workers, firms = good_tables()
+    path = tables(tmp_path, workers, firms, suffix=".parquet")
+    (tmp_path / "workers.parquet").write_bytes(b"not parquet at all")
+    fails(path, "workers.parquet", "cannot read table", named=tmp_path)
+
+
+def test_cli_check_reports_and_exits_2(tmp_path, capsys):
+    path = write(tmp_path, GOOD + "[ui]\nclaim_rate = 2\n")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was run" in err and "field 'ui.claim_rate'" in err
+    assert main(["check", str(write(tmp_path, GOOD, "ok.toml"))]) == 0
