@@ -18,6 +18,7 @@ under the scenario's own.
 from __future__ import annotations
 
 import tomllib
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,7 +31,8 @@ NonNegative = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 Yuan = Annotated[float, Field(ge=0.0, description="yuan")]
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+#: the shipped scenario files, installed as the package ``lmsim.scenarios``
+BUILTIN_DIR = Path(str(files("lmsim.scenarios")))
 
 
 class ScenarioError(ValueError):
