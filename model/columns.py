@@ -34,10 +34,6 @@ class Columns:
             setattr(self, col.name, np.full(n, col.default, dtype=col.dtype))
         self.size = n
 
-    @classmethod
-    def names(cls) -> list[str]:
-        return [c.name for c in cls.SCHEMA]
-
     def __len__(self) -> int:
         return self.size
 
