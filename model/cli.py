@@ -19,11 +19,8 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.set)
     seed = scenario.scenario.seed if args.seed is None else args.seed
     runs = []
-    for k in range(args.runs):
-        simulation = Simulation(scenario, replication_seed(seed, k))
-        if args.runs == 1 or k == 0:
-            simulation.build()  # fail on bad population tables before any month is simulated
-        runs.append(simulation.run())
+    for k in range(args.runs):  # bad population tables fail in the first build, before any month
+        runs.append(Simulation(scenario, replication_seed(seed, k)).run())
     out = Path(args.out or Path("results") / Path(scenario.path).stem)
     written = outputs.write(runs, out)
     print(runs[0].summary())

@@ -47,8 +47,3 @@ class Columns:
         rows = np.arange(self.size, self.size + k)
         self.size += k
         return rows
-
-    def to_frame(self):
-        import pandas as pd
-
-        return pd.DataFrame({c.name: getattr(self, c.name) for c in self.SCHEMA})

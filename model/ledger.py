@@ -40,13 +40,6 @@ FUND_NAMES = {
     Fund.EMPLOYMENT_SUBSIDY: "employment_subsidy_fund",
     Fund.GUARANTEE: "guarantee_fund",
 }
-FUND_LABELS_ZH = {
-    Fund.PENSION: "基本养老保险基金",
-    Fund.MEDICAL: "基本医疗保险基金",
-    Fund.UI: "失业保险基金",
-    Fund.EMPLOYMENT_SUBSIDY: "就业补助资金",
-    Fund.GUARANTEE: "创业担保基金",
-}
 
 
 class Recipient(IntEnum):
@@ -112,9 +105,6 @@ class Ledger:
         """Move money between two funds (e.g. UI fund pays recipients' medical premiums)."""
         self.post(month, source, line, -amount, Recipient.FUND, np.array([int(target)]))
         self.post(month, target, line, amount, Recipient.FUND, np.array([int(source)]))
-
-    def balance(self, fund: Fund) -> float:
-        return float(self.opening[fund] + self._posted[fund])
 
     def close_month(self, month: int) -> None:
         """Derive balances from this month's stored entries; raise if they disagree with postings."""

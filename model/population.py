@@ -60,8 +60,6 @@ class Separation(IntEnum):
 
 #: statuses that count as employed in the survey sense (wage work incl. interns and posts)
 EMPLOYED_STATUSES = (Status.EMPLOYED, Status.INTERN, Status.PUBLIC_WELFARE)
-#: statuses of working-age residents
-RESIDENT_STATUSES = tuple(s for s in Status if s not in (Status.RETIRED, Status.DEPARTED))
 
 
 class Workers(Columns):
@@ -99,12 +97,6 @@ class Workers(Columns):
 
     def resident(self) -> np.ndarray:
         return self.status < Status.RETIRED
-
-    def age(self) -> np.ndarray:
-        return self.age_months // 12
-
-    def employed(self) -> np.ndarray:
-        return np.isin(self.status, EMPLOYED_STATUSES)
 
     def skill_band(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """0 low, 1 middle, 2 high: from education and certificate level."""

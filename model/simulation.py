@@ -35,7 +35,7 @@ from . import firms as firm_rules
 from .agencies import PublicEmploymentService, SocialInsuranceAgency, UnemploymentInsuranceFund
 from .calendar import month_of
 from .indicators import COLUMNS, HouseholdIndex, compute
-from .ledger import Fund, Ledger
+from .ledger import FUND_NAMES, Ledger
 from .population import Firms, Separation, Status, Workers, synthesise
 from .rng import Purpose
 from .scenario import Scenario, load_scenario
@@ -64,7 +64,7 @@ class LabourMarket(mesa.Model):
         self.households = HouseholdIndex(workers.household)
         weight = scenario.population.weight
         self.uniform_weight = weight if np.all(workers.weight == weight) else None
-        self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in _FUND_FIELDS.items()})
+        self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in FUND_NAMES.items()})
         self.si_agency = SocialInsuranceAgency(self)
         self.pes = PublicEmploymentService(self)
         self.ui_fund = UnemploymentInsuranceFund(self)
@@ -193,15 +193,6 @@ class LabourMarket(mesa.Model):
         f.contributions_this_year[:] = 0.0
         f.ui_premiums_this_year[:] = 0.0
         f.layoffs_this_year[:] = 0
-
-
-_FUND_FIELDS = {
-    Fund.PENSION: "pension_fund",
-    Fund.MEDICAL: "medical_fund",
-    Fund.UI: "ui_fund",
-    Fund.EMPLOYMENT_SUBSIDY: "employment_subsidy_fund",
-    Fund.GUARANTEE: "guarantee_fund",
-}
 
 
 def _reporter(column: str):
