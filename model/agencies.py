@@ -50,11 +50,10 @@ class SocialInsuranceAgency(mesa.Agent):
         f, month = m.firms, m.month
         rates = self.rates(month)
         pays = f.alive & (f.cash >= 0)
-        weight = f.weight.astype(np.float64)
+        paid_base = float(np.dot(f.insured_base[pays], f.weight[pays]))  # the base of the month's paid bills
         for name, fund in INSURANCES:
             for side in ("employer", "employee"):
-                due = f.insured_base * getattr(rates, f"{name}_{side}")
-                m.ledger.post(month, fund, f"contribution_{name}_{side}", float((due * weight)[pays].sum()))
+                m.ledger.post(month, fund, f"contribution_{name}_{side}", paid_base * getattr(rates, f"{name}_{side}"))
         total_due = f.insured_base * total_rate(rates)
         f.ui_premiums_this_year += np.where(pays, f.insured_base * (rates.ui_employer + rates.ui_employee), 0.0)
         f.contributions_this_year += np.where(pays, total_due, 0.0)
@@ -90,7 +89,8 @@ class PublicEmploymentService(mesa.Agent):
         w, beh = m.workers, m.scenario.behaviour
         if beh.registration_rate == 0 and beh.registration_rate_other == 0:
             return
-        candidates = np.flatnonzero((w.status == Status.UNEMPLOYED) & ~w.registered)
+        candidates = m.rows_in(Status.UNEMPLOYED)
+        candidates = candidates[~w.registered[candidates]]
         urban_local = w.urban_hukou[candidates] & w.local[candidates]
         rate = np.where(urban_local, beh.registration_rate, beh.registration_rate_other)
         joins = rng.bernoulli(m.seed, w.id[candidates], m.month, Purpose.REGISTRATION, rate)
@@ -146,4 +146,5 @@ class UnemploymentInsuranceFund(mesa.Agent):
         w = self.model.workers
         if not self.model.scenario.ui.enabled:
             return np.empty(0, dtype=np.int64)
-        return np.flatnonzero((w.status == Status.UNEMPLOYED) & (w.benefit_months_left > 0))
+        unemployed = self.model.rows_in(Status.UNEMPLOYED)
+        return unemployed[w.benefit_months_left[unemployed] > 0]

@@ -44,7 +44,7 @@ def migrate(model: LabourMarket) -> None:
         u = rng.uniform(model.seed, w.id[rows], model.month, Purpose.MIGRATION_IN, 1)
         w.age_months[rows] = (12 * (20 + 25 * u)).astype(np.int16)
         w.local[rows] = False
-        w.status[rows] = Status.UNEMPLOYED
+        model.set_status(rows, Status.UNEMPLOYED)
         w.last_wage[rows] = typical_wage(w, rows, model.scenario.region)
         model.count("in_migrants", w.weight[rows].sum())
 
@@ -61,13 +61,13 @@ def graduation_season(model: LabourMarket) -> None:
     w.age_months[cohort] = 16 * 12
     leave_at = SCHOOL_LEAVING_AGE[w.education[cohort]]
     w.graduation_year[cohort] = year + np.maximum(leave_at - 16, 0)
-    w.status[cohort] = Status.STUDENT
+    model.set_status(cohort, Status.STUDENT)
     _enter_market(model, cohort[leave_at <= 16], year)
 
 
 def _enter_market(model: LabourMarket, rows: np.ndarray, year: int) -> None:
     w = model.workers
-    w.status[rows] = Status.UNEMPLOYED
+    model.set_status(rows, Status.UNEMPLOYED)
     w.graduation_year[rows] = year
     w.unemployed_months[rows] = 0
     w.last_wage[rows] = typical_wage(w, rows, model.scenario.region)

@@ -29,8 +29,9 @@ def update_demand(model: LabourMarket) -> None:
     f, beh, month = model.firms, model.scenario.behaviour, model.month
     rho = beh.demand_persistence
     alive = np.flatnonzero(f.alive)
-    eps = rng.normal(model.seed, f.id[alive], month, Purpose.FIRM_DEMAND)
-    f.demand[alive] = rho * f.demand[alive] + beh.firm_demand_volatility * eps
+    if beh.firm_demand_volatility or f.demand.any():
+        eps = rng.normal(model.seed, f.id[alive], month, Purpose.FIRM_DEMAND)
+        f.demand[alive] = rho * f.demand[alive] + beh.firm_demand_volatility * eps
     if beh.demand_trend:
         f.scale[alive] *= np.float32(np.exp(beh.demand_trend / 12))
     n_sectors = len(model.sector_demand)
@@ -64,10 +65,18 @@ def labour_cost(model: LabourMarket) -> np.ndarray:
     return f.wage * BAND_PREMIUM[f.skill_band] * (1 + rate * f.insures)
 
 
-def target_staff(model: LabourMarket) -> np.ndarray:
+def staff_demanded(model: LabourMarket) -> np.ndarray:
+    """Staff whose output this month's demand buys: ``scale * exp(log demand)``."""
+    return model.firms.scale * np.exp(log_demand(model))
+
+
+def target_staff(model: LabourMarket, demanded: np.ndarray) -> np.ndarray:
+    """Staff a firm wants: what demand buys, less as labour costs more than at the start."""
     f, beh = model.firms, model.scenario.behaviour
-    cost_ratio = np.maximum(labour_cost(model), 1.0) / np.maximum(f.unit_cost, 1.0)
-    target = f.scale * np.exp(log_demand(model)) * cost_ratio ** (-beh.labour_demand_elasticity)
+    target = demanded
+    if beh.labour_demand_elasticity:
+        cost_ratio = np.maximum(labour_cost(model), 1.0) / np.maximum(f.unit_cost, 1.0)
+        target = demanded * cost_ratio ** (-beh.labour_demand_elasticity)
     return np.where(f.alive, target, 0.0)
 
 
@@ -76,10 +85,11 @@ def choose_layoffs(model: LabourMarket, target: np.ndarray) -> np.ndarray:
     f, beh = model.firms, model.scenario.behaviour
     band = np.where(f.difficulty_months > 0, 0.0, beh.hoarding_band)
     excess = f.employees - target
-    over = f.alive & (f.employees > target * (1 + band)) & (excess > 0)
-    u = rng.uniform(model.seed, f.id, model.month, Purpose.LAYOFF_CHOICE, 1)
-    layoffs = np.floor(beh.layoff_speed * excess + u).astype(np.int64)
-    return np.where(over, np.clip(layoffs, 0, f.employees), 0)
+    over = np.flatnonzero(f.alive & (f.employees > target * (1 + band)) & (excess > 0))
+    u = rng.uniform(model.seed, f.id[over], model.month, Purpose.LAYOFF_CHOICE, 1)
+    layoffs = np.zeros(len(f), dtype=np.int64)
+    layoffs[over] = np.clip(np.floor(beh.layoff_speed * excess[over] + u), 0, f.employees[over])
+    return layoffs
 
 
 def pick_within_firms(model: LabourMarket, candidates: np.ndarray, count: np.ndarray, purpose: Purpose) -> np.ndarray:
@@ -99,16 +109,17 @@ def pick_within_firms(model: LabourMarket, candidates: np.ndarray, count: np.nda
 def vacancies(model: LabourMarket, target: np.ndarray) -> np.ndarray:
     """Open posts per firm: the gap to target, rounded at random so small gaps still post."""
     f = model.firms
-    u = rng.uniform(model.seed, f.id, model.month, Purpose.VACANCY_ROUNDING)
-    gap = np.floor(target - f.employees + u)
-    return np.where(f.alive, np.maximum(gap, 0), 0).astype(np.int64)
+    gap = np.where(f.alive, np.maximum(target - f.employees, 0), 0.0)
+    posts = np.floor(gap)
+    fractional = np.flatnonzero(gap > posts)  # only these need a draw
+    posts[fractional] += rng.uniform(model.seed, f.id[fractional], model.month, Purpose.VACANCY_ROUNDING) < gap[fractional] - posts[fractional]
+    return posts.astype(np.int64)
 
 
-def settle_accounts(model: LabourMarket, employer_paid: np.ndarray) -> None:
+def settle_accounts(model: LabourMarket, demanded: np.ndarray, employer_paid: np.ndarray) -> None:
     """Revenue on staff up to demand, minus wages, contributions paid and fixed costs."""
     f, beh = model.firms, model.scenario.behaviour
-    demand_staff = f.scale * np.exp(log_demand(model))
-    revenue = f.productivity * np.minimum(f.employees, demand_staff)
+    revenue = f.productivity * np.minimum(f.employees, demanded)
     fixed = beh.fixed_cost_share * f.productivity * f.scale
     f.cash += np.where(f.alive, revenue - f.payroll - employer_paid - fixed, 0.0)
     f.difficulty_months[:] = np.where(f.alive & (f.cash < 0), f.difficulty_months + 1, 0)
@@ -119,6 +130,8 @@ def exits(model: LabourMarket) -> np.ndarray:
     """Firms that close: cash negative too long, or the closure hazard (higher for start-ups)."""
     f, beh = model.firms, model.scenario.behaviour
     broke = f.alive & (f.difficulty_months >= beh.exit_after_months)
+    if beh.startup_failure_rate == 0 and beh.firm_exit_rate == 0:
+        return np.flatnonzero(broke)
     hazard = np.where(f.owner >= 0, beh.startup_failure_rate, beh.firm_exit_rate)
     fail = f.alive & rng.bernoulli(model.seed, f.id, model.month, Purpose.FIRM_EXIT, hazard)
     return np.flatnonzero(broke | fail)

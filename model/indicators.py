@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .calendar import format_month, month_of, year_of
+from . import kernels
 from .population import EMPLOYED_STATUSES, Status
 
 if TYPE_CHECKING:
@@ -60,43 +61,18 @@ COLUMNS = list(DEFINITIONS)
 WORKING_STATUSES = (*EMPLOYED_STATUSES, Status.SELF_EMPLOYED)
 
 
-class HouseholdIndex:
-    """Members of each household, to look at a few households without scanning everyone.
-
-    Built once per run over the households that exist then (ids 0..H-1); people who arrive
-    later live in households of their own.
-    """
-
-    def __init__(self, household: np.ndarray):
-        self.order = np.argsort(household, kind="stable")
-        n_households = int(household.max()) + 1 if len(household) else 0
-        self.starts = np.searchsorted(household[self.order], np.arange(n_households + 1))
-
-    def members(self, households: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Member rows of each household, flattened, and the position of its household."""
-        known = households < len(self.starts) - 1
-        lo = np.where(known, self.starts[np.minimum(households, len(self.starts) - 2)], 0)
-        counts = np.where(known, self.starts[np.minimum(households, len(self.starts) - 2) + 1] - lo, 0)
-        owner = np.repeat(np.arange(len(households)), counts)
-        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        return self.order[np.repeat(lo, counts) + offset], owner
-
-
-def compute(model: LabourMarket, vacancies: float, ui_recipients: np.ndarray) -> dict[str, float | str]:
-    """All indicators for the month just simulated."""
+def compute(model: LabourMarket, searching: np.ndarray, vacancies: float, ui_recipients: np.ndarray) -> dict[str, float | str]:
+    """All indicators for the month just simulated; ``searching`` are the unemployed rows."""
     w, f, flows = model.workers, model.firms, model.flows
-    by_status = _by_status(w.status, w.weight, model.uniform_weight)
-    employed = float(by_status[list(EMPLOYED_STATUSES)].sum())
+    by_status, young_status = kernels.status_counts(w.status, w.age_months, w.weight, 25 * 12, len(Status))
+    employed = float(sum(by_status[s] for s in EMPLOYED_STATUSES))
     self_employed = float(by_status[Status.SELF_EMPLOYED])
     unemployed = float(by_status[Status.UNEMPLOYED])
     labour_force = employed + self_employed + unemployed
-    searching = np.flatnonzero(w.status == Status.UNEMPLOYED)
     s_weight = w.weight[searching].astype(np.float64)
     registered = float(s_weight[w.registered[searching]].sum())
 
-    young = w.age_months < 25 * 12
-    young_status = _by_status(w.status[young], w.weight[young], model.uniform_weight)
-    young_lf = young_status[list(WORKING_STATUSES)].sum() + young_status[Status.UNEMPLOYED]
+    young_lf = float(sum(young_status[s] for s in (*WORKING_STATUSES, Status.UNEMPLOYED)))
 
     new_jobs = flows["new_jobs_gross"] - flows["retirements_from_work"]
     model.new_jobs_cumulative += new_jobs
@@ -110,7 +86,7 @@ def compute(model: LabourMarket, vacancies: float, ui_recipients: np.ndarray) ->
         "surveyed_unemployment_rate": unemployed / labour_force if labour_force else 0.0,
         "registered_unemployed": registered,
         "registered_unemployment_rate": registered / (employed + self_employed + registered) if registered or employed else 0.0,
-        "youth_unemployment_rate": float(young_status[Status.UNEMPLOYED] / young_lf) if young_lf else 0.0,
+        "youth_unemployment_rate": float(young_status[Status.UNEMPLOYED]) / young_lf if young_lf else 0.0,
         "new_urban_jobs": new_jobs,
         "new_urban_jobs_cumulative": model.new_jobs_cumulative,
         "hires": flows["hires"],
@@ -131,13 +107,6 @@ def compute(model: LabourMarket, vacancies: float, ui_recipients: np.ndarray) ->
     }
 
 
-def _by_status(status: np.ndarray, weight: np.ndarray, uniform_weight: float | None) -> np.ndarray:
-    """Persons per status; an unweighted count times the weight when all weights are equal."""
-    if uniform_weight is not None:
-        return np.bincount(status, minlength=len(Status)) * uniform_weight
-    return np.bincount(status, weights=weight, minlength=len(Status))
-
-
 def _graduate_rate(model: LabourMarket) -> float:
     w = model.workers
     year = year_of(model.month) - (month_of(model.month) < 7)
@@ -151,16 +120,13 @@ def _graduate_rate(model: LabourMarket) -> float:
 
 
 def _zero_employment_households(model: LabourMarket, searching: np.ndarray, weight: np.ndarray) -> float:
-    """Households with an unemployed member and nobody in work.
-
-    Summed over unemployed people: weight / (unemployed members of the household), so each
-    household counts once at its unemployed members' mean weight.
-    """
-    w = model.workers
-    members, owner = model.households.members(w.household[searching])
-    status = w.status[members]
-    n = len(searching)
-    working = np.bincount(owner, weights=np.isin(status, WORKING_STATUSES), minlength=n)
-    # people who arrived after the index was built are alone in their household
-    unemployed = np.maximum(np.bincount(owner, weights=status == Status.UNEMPLOYED, minlength=n), 1)
-    return float((weight / unemployed)[working == 0].sum())
+    """Households with an unemployed member and nobody in work, each counted once at its
+    unemployed members' mean weight: summed over unemployed people, weight / (unemployed
+    members of the household)."""
+    households = model.workers.household[searching]
+    workless = model.household_working[households] == 0
+    if not workless.any():
+        return 0.0
+    households, weight = households[workless], weight[workless]
+    members = np.bincount(households, minlength=len(model.household_working))
+    return float((weight / members[households]).sum())

@@ -16,24 +16,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import firms as firm_rules
-from . import rng
+from . import kernels, rng
 from .population import BAND_PREMIUM, N_BANDS, Separation, Status
 from .rng import Purpose
 
 if TYPE_CHECKING:
     from .simulation import LabourMarket
 
+_POSTS_PER_FIRM = 1_000_003  # key stride: more posts than any firm opens in a month
+
 
 def quits(model: LabourMarket) -> None:
+    """Employees (not those hired this month) quit into search with ``quit_rate``."""
     w, rate = model.workers, model.scenario.behaviour.quit_rate
-    # drawing for everyone and masking is cheaper than gathering the employees' ids first
-    draws = rng.bernoulli(model.seed, w.id, model.month, Purpose.QUIT, rate)
-    leaving = np.flatnonzero(draws & (w.status == Status.EMPLOYED) & (w.job_start <= model.month))
+    if rate == 0:
+        return
+    key = rng.key(model.seed, model.month, Purpose.QUIT)
+    leaving = np.flatnonzero(kernels.employees_drawn(w.status, w.job_start, model.month, w.id, key, rng.threshold(rate), int(Status.EMPLOYED)))
     model.leave_jobs(leaving, Separation.QUIT, "quits")
 
 
@@ -41,13 +46,14 @@ def participation(model: LabourMarket) -> None:
     w, beh = model.workers, model.scenario.behaviour
     if beh.discouragement_rate == 0 and beh.reentry_rate == 0:
         return
-    unemployed = np.flatnonzero((w.status == Status.UNEMPLOYED) & (w.benefit_months_left == 0))
+    unemployed = model.rows_in(Status.UNEMPLOYED)
+    unemployed = unemployed[w.benefit_months_left[unemployed] == 0]
     drop = unemployed[rng.bernoulli(model.seed, w.id[unemployed], model.month, Purpose.PARTICIPATION, beh.discouragement_rate)]
-    inactive = np.flatnonzero(w.status == Status.INACTIVE)
+    inactive = model.rows_in(Status.INACTIVE)
     back = inactive[rng.bernoulli(model.seed, w.id[inactive], model.month, Purpose.PARTICIPATION, beh.reentry_rate, sub=1)]
-    w.status[drop] = Status.INACTIVE
+    model.set_status(drop, Status.INACTIVE)
     w.registered[drop] = False
-    w.status[back] = Status.UNEMPLOYED
+    model.set_status(back, Status.UNEMPLOYED)
     w.unemployed_months[back] = 0
 
 
@@ -57,7 +63,8 @@ def sole_trader_exits(model: LabourMarket) -> None:
     rate = model.scenario.behaviour.self_employment_exit_rate
     if rate == 0:
         return
-    solo = np.flatnonzero((w.status == Status.SELF_EMPLOYED) & (w.employer < 0))
+    solo = model.rows_in(Status.SELF_EMPLOYED)
+    solo = solo[w.employer[solo] < 0]
     failing = solo[rng.bernoulli(model.seed, w.id[solo], model.month, Purpose.STARTUP_FAILURE, rate)]
     model.leave_jobs(failing, Separation.BUSINESS_FAILURE, "business_failures")
 
@@ -71,14 +78,14 @@ def startups(model: LabourMarket) -> None:
     w, beh = model.workers, model.scenario.behaviour
     if beh.startup_rate == 0:
         return
-    unemployed = np.flatnonzero(w.status == Status.UNEMPLOYED)
+    unemployed = model.rows_in(Status.UNEMPLOYED)
     trying = unemployed[rng.bernoulli(model.seed, w.id[unemployed], model.month, Purpose.STARTUP, beh.startup_rate)]
     z = rng.normal(model.seed, w.id[trying], model.month, Purpose.STARTUP_CAPITAL)
     need = beh.startup_capital_median * np.exp(beh.startup_capital_dispersion * z)
     able = need <= w.savings[trying] + credit_available(model, trying)
     founders, need = trying[able], need[able]
     w.savings[founders] -= np.minimum(w.savings[founders], need)
-    w.status[founders] = Status.SELF_EMPLOYED
+    model.set_status(founders, Status.SELF_EMPLOYED)
     w.registered[founders] = False
     w.benefit_months_left[founders] = 0
     w.unemployed_months[founders] = 0
@@ -100,27 +107,28 @@ def reservation_wage(model: LabourMarket, rows: np.ndarray) -> np.ndarray:
     return beh.reservation_wage_share * w.last_wage[rows] * decay + beh.benefit_reservation_weight * benefit
 
 
-def _segments(model: LabourMarket, sector: np.ndarray, band: np.ndarray) -> np.ndarray:
+def _segments(model: LabourMarket, sector: np.ndarray, band: Callable[[], np.ndarray]) -> np.ndarray:
+    """Segment = sector x skill band (or the sector alone when skills do not segment the market)."""
     if model.scenario.behaviour.segment_by_skill:
-        return sector.astype(np.int64) * N_BANDS + band
+        return sector.astype(np.int64) * N_BANDS + band()
     return sector.astype(np.int64) * N_BANDS
 
 
 def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
     """Form matches this month; returns the posts still open afterwards."""
     w, f, beh = model.workers, model.firms, model.scenario.behaviour
-    seekers = np.flatnonzero(w.status == Status.UNEMPLOYED)
+    seekers = model.rows_in(Status.UNEMPLOYED)
     n_segments = len(model.scenario.region.sectors) * N_BANDS
-    firm_seg = _segments(model, f.sector, f.skill_band)
+    firm_seg = _segments(model, f.sector, lambda: f.skill_band)
     v_seg = np.bincount(firm_seg, weights=open_posts, minlength=n_segments)
     if len(seekers) == 0 or v_seg.sum() == 0:
         return open_posts
     ids, month = w.id[seekers], model.month
-    seg = _segments(model, w.sector[seekers], w.skill_band(seekers))
-    across = rng.bernoulli(model.seed, ids, month, Purpose.CROSS_SEGMENT, beh.cross_segment_search)
-    seg = np.where(across, rng.choice(model.seed, ids, month, Purpose.SEGMENT_CHOICE, v_seg), seg)
+    seg = _segments(model, w.sector[seekers], lambda: w.skill_band(seekers))
+    across = np.flatnonzero(rng.bernoulli(model.seed, ids, month, Purpose.CROSS_SEGMENT, beh.cross_segment_search))
+    seg[across] = rng.choice(model.seed, ids[across], month, Purpose.SEGMENT_CHOICE, v_seg)
 
-    effort = 1.0 + beh.pes_matching_boost * w.registered[seekers]
+    effort = 1.0 + beh.pes_matching_boost * w.registered[seekers] if beh.pes_matching_boost else np.ones(len(seekers))
     s_seg = np.bincount(seg, weights=effort, minlength=n_segments)
     a = beh.matching_elasticity
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -129,34 +137,52 @@ def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
     met = rng.uniform(model.seed, ids, month, Purpose.JOB_SEARCH) < np.minimum(effort * rate[seg], 1.0)
     seekers, seg = seekers[met], seg[met]
 
-    # pair met seekers with posts of their segment, both in keyed random order
     post_firm = np.repeat(np.arange(len(f)), open_posts)
-    post_order = _keyed_order(firm_seg[post_firm], rng.bits(model.seed, f.id[post_firm], month, Purpose.VACANCY_ORDER))
-    post_firm = post_firm[post_order]
-    post_start = np.concatenate([[0], np.cumsum(np.bincount(firm_seg[post_firm], minlength=n_segments))])
-    seeker_order = _keyed_order(seg, rng.bits(model.seed, w.id[seekers], month, Purpose.JOB_SEARCH, 1))
-    seekers, seg = seekers[seeker_order], seg[seeker_order]
-    rank = np.arange(len(seekers)) - np.searchsorted(seg, seg, side="left")
-    placed = rank < (post_start[seg + 1] - post_start[seg])
-    seekers, employer = seekers[placed], post_firm[post_start[seg[placed]] + rank[placed]]
+    post_number = np.arange(len(post_firm)) - np.repeat(np.cumsum(open_posts) - open_posts, open_posts)
+    post_key = f.id[post_firm] * _POSTS_PER_FIRM + post_number  # each post draws on its own
+    post_bits = rng.bits(model.seed, post_key, month, Purpose.VACANCY_ORDER)
+    seeker_bits = rng.bits(model.seed, w.id[seekers], month, Purpose.JOB_SEARCH, 1)
+    chosen_seekers, chosen_posts = _pair(seg, seeker_bits, firm_seg[post_firm], post_bits, n_segments)
+    seekers, employer = seekers[chosen_seekers], post_firm[chosen_posts]
 
     z = rng.normal(model.seed, w.id[seekers], month, Purpose.OFFER_WAGE)
-    offer = f.wage[employer] * BAND_PREMIUM[w.skill_band(seekers)] * np.exp(beh.offer_wage_dispersion * z)
+    offer = f.wage[employer] * BAND_PREMIUM[f.skill_band[employer]] * np.exp(beh.offer_wage_dispersion * z)
     offer = np.maximum(offer, model.scenario.region.minimum_wage)
     accept = offer >= reservation_wage(model, seekers)
     hire(model, seekers[accept], employer[accept], offer[accept])
     return open_posts - np.bincount(employer[accept], minlength=len(f))
 
 
-def _keyed_order(segment: np.ndarray, bits: np.ndarray) -> np.ndarray:
-    """Order by segment, then by keyed random bits: one sort on a packed 64-bit key."""
-    key = (segment.astype(np.uint64) << np.uint64(40)) | (bits >> np.uint64(24))
-    return np.argsort(key, kind="stable")
+def _smallest(bits: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` smallest keyed draws: a uniform random choice of ``k`` without sorting all."""
+    return np.argpartition(bits, k - 1)[:k] if k < len(bits) else np.arange(len(bits))
+
+
+def _pair(seeker_seg, seeker_bits, post_seg, post_bits, n_segments):
+    """Within each segment, pair ``min(seekers, posts)`` of each side, chosen at random by
+    their keyed draws; chosen seekers are ordered by their draws, so the pairing is random too."""
+    seeker_by_seg = np.argsort(seeker_seg, kind="stable")
+    post_by_seg = np.argsort(post_seg, kind="stable")
+    s_bounds = np.searchsorted(seeker_seg[seeker_by_seg], np.arange(n_segments + 1))
+    p_bounds = np.searchsorted(post_seg[post_by_seg], np.arange(n_segments + 1))
+    seekers_out, posts_out = [], []
+    for g in range(n_segments):  # a loop over market segments, not agents
+        s = seeker_by_seg[s_bounds[g] : s_bounds[g + 1]]
+        p = post_by_seg[p_bounds[g] : p_bounds[g + 1]]
+        k = min(len(s), len(p))
+        if k == 0:
+            continue
+        s = s[_smallest(seeker_bits[s], k)]
+        seekers_out.append(s[np.argsort(seeker_bits[s])])
+        posts_out.append(p[_smallest(post_bits[p], k)])
+    if not seekers_out:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(seekers_out), np.concatenate(posts_out)
 
 
 def hire(model: LabourMarket, rows: np.ndarray, employer: np.ndarray, wage: np.ndarray) -> None:
     w, f = model.workers, model.firms
-    w.status[rows] = Status.EMPLOYED
+    model.set_status(rows, Status.EMPLOYED)
     w.employer[rows] = employer
     w.wage[rows] = wage
     w.insured[rows] = f.insures[employer]

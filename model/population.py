@@ -296,7 +296,7 @@ def _synth_firms(f: Firms, w: Workers, sc: Scenario, seed: int) -> None:
     w.sector[employees] = f.sector[employer]
 
     set_firm_economics(f, np.arange(m), sc, seed, 0, Purpose.SYNTH_FIRM, sc.scenario.start_month)
-    offer = f.wage[employer] * BAND_PREMIUM[band[employees]]
+    offer = f.wage[employer] * BAND_PREMIUM[f.skill_band[employer]]
     offer *= np.exp(beh.offer_wage_dispersion * rng.normal(seed, w.id[employees], 0, Purpose.SYNTH_WORKER, 21))
     w.wage[employees] = np.maximum(offer, region.minimum_wage)
     w.last_wage[employees] = w.wage[employees]

@@ -20,11 +20,11 @@ import numpy as np
 from scipy.special import ndtri
 from scipy.stats import poisson
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
+from . import kernels
+
+_MASK = 0xFFFFFFFFFFFFFFFF
 _TWO_POW_53 = 2.0**-53
+_S11 = np.uint64(11)
 
 
 class Purpose(IntEnum):
@@ -57,31 +57,19 @@ class Purpose(IntEnum):
     UI_CLAIM = 25
 
 
-def _mix(z: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser, in place on a uint64 array."""
-    z ^= z >> _S30
-    z *= _M1
-    z ^= z >> _S27
-    z *= _M2
-    z ^= z >> _S31
-    return z
+def key(seed: int, month: int, purpose: int, sub: int = 0) -> np.uint64:
+    """The 64-bit key of one (seed, month, purpose, sub) call; ids are hashed under it."""
+    return np.uint64(kernels.mix_key(*(np.uint64(k & _MASK) for k in (seed, month, int(purpose), sub))))
 
 
-def _scalar_key(seed: int, month: int, purpose: int, sub: int) -> np.uint64:
-    """Mix the per-call keys (seed, month, purpose, sub-draw) into one 64-bit word."""
-    z = np.array([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
-    for k in (month, purpose, sub):
-        z = _mix(z + _GOLDEN) ^ np.uint64(k & 0xFFFFFFFFFFFFFFFF)
-    return _mix(z)[0]
+def _ids(ids: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(ids, dtype=np.int64)
 
 
 def bits(seed: int, ids: np.ndarray, month: int, purpose: int, sub: int = 0) -> np.ndarray:
-    """64 random bits per id, keyed by (seed, id, month, purpose, sub)."""
-    # SplitMix64: output number ``id`` of the stream whose state starts at the mixed key
-    with np.errstate(over="ignore"):
-        z = np.asarray(ids).astype(np.uint64) * _GOLDEN
-        z += _scalar_key(seed, month, int(purpose), sub)
-        return _mix(z)
+    """64 random bits per id, keyed by (seed, id, month, purpose, sub): output number ``id`` of
+    the SplitMix64 stream that starts at the mixed key."""
+    return kernels.keyed_bits(_ids(ids), key(seed, month, purpose, sub))
 
 
 def uniform(seed: int, ids: np.ndarray, month: int, purpose: int, sub: int = 0) -> np.ndarray:
@@ -98,8 +86,8 @@ def bernoulli(
             return np.zeros(len(ids), dtype=bool)
         if p >= 1:
             return np.ones(len(ids), dtype=bool)
-        # compare the 53 high bits with p * 2**53: the same event as uniform() < p, one pass cheaper
-        return bits(seed, ids, month, purpose, sub) >> _S11 < np.uint64(int(p * 2.0**53))
+        # compare the 53 high bits with p * 2**53: the same event as uniform() < p, in one pass
+        return kernels.keyed_below(_ids(ids), key(seed, month, purpose, sub), threshold(p))
     return uniform(seed, ids, month, purpose, sub) < p
 
 
@@ -122,6 +110,11 @@ def poisson_count(seed: int, key: int, month: int, purpose: int, mean: float) ->
     """One Poisson count for an aggregate event (e.g. firm entries), keyed like any draw."""
     u = uniform(seed, np.array([key]), month, purpose)[0]
     return int(poisson.ppf(u, mean)) if mean > 0 else 0
+
+
+def threshold(p: float) -> np.uint64:
+    """The integer a draw's 53 high bits must stay below for an event of probability ``p``."""
+    return np.uint64(int(p * 2.0**53))
 
 
 def replication_seed(seed: int, replication: int) -> int:

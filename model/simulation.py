@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from . import demography, labour
+from . import demography, kernels, labour
 from . import firms as firm_rules
 from .agencies import PublicEmploymentService, SocialInsuranceAgency, UnemploymentInsuranceFund
 from .calendar import month_of
-from .indicators import COLUMNS, HouseholdIndex, compute
+from .indicators import COLUMNS, WORKING_STATUSES, compute
 from .ledger import FUND_NAMES, Ledger
 from .population import Firms, Separation, Status, Workers, synthesise
 from .rng import Purpose
@@ -45,6 +45,9 @@ FLOWS = (
     "new_jobs_gross", "startups", "business_failures", "firm_entries", "firm_exits", "retirements",
     "out_migrants", "in_migrants", "school_leavers",
 )
+
+#: lookup: is a status one of people in work?
+_IS_WORKING = np.isin(np.arange(len(Status)), WORKING_STATUSES)
 
 
 class LabourMarket(mesa.Model):
@@ -61,7 +64,8 @@ class LabourMarket(mesa.Model):
         self.sector_demand = np.zeros(len(scenario.region.sectors))
         self.market_demand = 0.0
         self.new_jobs_cumulative = 0.0
-        self.households = HouseholdIndex(workers.household)
+        working = np.isin(workers.status, WORKING_STATUSES)
+        self.household_working = np.bincount(workers.household[working], minlength=self.next_household)
         weight = scenario.population.weight
         self.uniform_weight = weight if np.all(workers.weight == weight) else None
         self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in FUND_NAMES.items()})
@@ -71,6 +75,7 @@ class LabourMarket(mesa.Model):
         self.flows = dict.fromkeys(FLOWS, 0.0)
         self.indicators: dict[str, float | str] = {}
         self._job_losers: list[np.ndarray] = []
+        self._rows_by_status: dict[Status, np.ndarray] = {}
         self.datacollector = mesa.DataCollector(model_reporters={c: _reporter(c) for c in COLUMNS})
         for column in (firms.employees, firms.payroll, firms.insured_base):
             column[:] = 0
@@ -81,8 +86,33 @@ class LabourMarket(mesa.Model):
     def count(self, flow: str, amount: float) -> None:
         self.flows[flow] += float(amount)
 
+    def set_status(self, rows: np.ndarray, status: Status) -> None:
+        """Every change of status goes through here, so each household's count of members in
+        work stays current (the zero-employment-household indicator reads it)."""
+        w = self.workers
+        if len(rows) == 0:
+            return
+        households = w.household[rows]
+        if households.max() >= len(self.household_working):  # households of newcomers
+            grown = np.zeros(max(int(households.max()) + 1, 2 * len(self.household_working)), dtype=np.int64)
+            grown[: len(self.household_working)] = self.household_working
+            self.household_working = grown
+        change = int(_IS_WORKING[status]) - _IS_WORKING[w.status[rows]].astype(np.int64)
+        moved = change != 0
+        np.add.at(self.household_working, households[moved], change[moved])
+        w.status[rows] = status
+        self._rows_by_status.clear()
+
+    def rows_in(self, status: Status) -> np.ndarray:
+        """Rows of workers in a status, kept from one call to the next until a status changes.
+
+        Callers must not modify the returned array."""
+        if status not in self._rows_by_status:
+            self._rows_by_status[status] = kernels.rows_with_status(self.workers.status, status)
+        return self._rows_by_status[status]
+
     def employee_rows(self) -> np.ndarray:
-        return np.flatnonzero(self.workers.status == Status.EMPLOYED)
+        return self.rows_in(Status.EMPLOYED)
 
     def leave_jobs(self, rows: np.ndarray, reason: Separation, flow: str) -> None:
         """Workers lose or leave their job (or own business) and start searching."""
@@ -92,7 +122,7 @@ class LabourMarket(mesa.Model):
         was_employee = w.status[rows] == Status.EMPLOYED
         self._end_jobs(rows[was_employee])
         w.last_wage[rows] = np.where(was_employee, w.wage[rows], w.last_wage[rows])
-        w.status[rows] = Status.UNEMPLOYED
+        self.set_status(rows, Status.UNEMPLOYED)
         w.wage[rows] = 0.0
         w.employer[rows] = -1
         w.separation[rows] = reason
@@ -113,7 +143,7 @@ class LabourMarket(mesa.Model):
         owners = rows[(w.status[rows] == Status.SELF_EMPLOYED) & (w.employer[rows] >= 0)]
         f.owner[w.employer[owners]] = -1
         self._end_jobs(rows[w.status[rows] == Status.EMPLOYED])
-        w.status[rows] = status
+        self.set_status(rows, status)
         w.employer[rows] = -1
         w.wage[rows] = 0.0
         w.registered[rows] = False
@@ -131,7 +161,7 @@ class LabourMarket(mesa.Model):
         base = self.si_agency.contribution_base(w.wage[rows]) * w.insured[rows]
         f.insured_base += sign * np.bincount(employer, weights=base, minlength=n)
         if sign < 0:  # no rounding residue on firms left without staff
-            empty = f.employees == 0
+            empty = employer[f.employees[employer] == 0]
             f.payroll[empty] = 0.0
             f.insured_base[empty] = 0.0
 
@@ -155,10 +185,12 @@ class LabourMarket(mesa.Model):
             demography.graduation_season(self)
 
         firm_rules.update_demand(self)
-        open_posts = labour.match(self, firm_rules.vacancies(self, firm_rules.target_staff(self)))
+        demanded = firm_rules.staff_demanded(self)
+        target = firm_rules.target_staff(self, demanded)  # depends on demand and cost, not on current staff
+        open_posts = labour.match(self, firm_rules.vacancies(self, target))
         vacancies = float((open_posts * self.firms.weight).sum())
 
-        layoffs = firm_rules.choose_layoffs(self, firm_rules.target_staff(self))
+        layoffs = firm_rules.choose_layoffs(self, target)
         if layoffs.any():
             laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE)
             self.leave_jobs(laid_off, Separation.LAYOFF, "layoffs")
@@ -166,7 +198,7 @@ class LabourMarket(mesa.Model):
         labour.quits(self)
 
         employer_paid = self.si_agency.collect()
-        firm_rules.settle_accounts(self, employer_paid)
+        firm_rules.settle_accounts(self, demanded, employer_paid)
         firm_rules.close_firms(self, firm_rules.exits(self))
         labour.sole_trader_exits(self)
         labour.startups(self)
@@ -178,11 +210,11 @@ class LabourMarket(mesa.Model):
         recipients = self.ui_fund.recipients()
         self.ui_fund.pay_benefits()
         labour.participation(self)
-        w = self.workers
-        w.unemployed_months[w.status == Status.UNEMPLOYED] += 1
+        searching = self.rows_in(Status.UNEMPLOYED)
+        self.workers.unemployed_months[searching] += 1
 
         self.ledger.close_month(self.month)
-        self.indicators = compute(self, vacancies, recipients)
+        self.indicators = compute(self, searching, vacancies, recipients)
         self.datacollector.collect(self)
         self.month += 1
 

@@ -70,3 +70,23 @@ def test_ledger_identity_every_month_of_every_shipped_scenario(name):
         derived = start + flows.reindex(rows["date"], fill_value=0.0).cumsum().to_numpy()
         assert np.allclose(rows["closing"].to_numpy(), derived, atol=0.01, rtol=0)
         assert np.allclose(rows["closing"].to_numpy(), rows["opening"] + rows["inflows"] - rows["outflows"], atol=0.01, rtol=0)
+
+
+def test_indicators_agree_with_a_direct_count(small_overrides):
+    """Fast paths (household rings, incremental staff books) against plain recounts."""
+    from lmsim.indicators import WORKING_STATUSES
+    from lmsim.population import Status
+
+    model = Simulation(load_scenario("small", small_overrides), 5).build()
+    for _ in range(8):  # past July, so newcomers (school leavers, migrants) are in the count
+        model.step()
+    w, f = model.workers, model.firms
+    frame = pd.DataFrame({"hh": w.household, "working": np.isin(w.status, WORKING_STATUSES),
+                          "unemployed": w.status == Status.UNEMPLOYED, "weight": w.weight})
+    by_hh = frame.groupby("hh").agg(working=("working", "any"), unemployed=("unemployed", "any"))
+    assert model.indicators["zero_employment_households"] == pytest.approx(float((by_hh.unemployed & ~by_hh.working).sum()))
+    employees = w.status == Status.EMPLOYED
+    assert np.array_equal(f.employees, np.bincount(w.employer[employees], minlength=len(f)))
+    assert np.allclose(f.payroll, np.bincount(w.employer[employees], weights=w.wage[employees], minlength=len(f)))
+    lf = np.isin(w.status, (*WORKING_STATUSES, Status.UNEMPLOYED))
+    assert model.indicators["labour_force"] == pytest.approx(float(w.weight[lf].sum()))

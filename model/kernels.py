@@ -1,0 +1,90 @@
+"""Compiled whole-population passes (numba) for the few loops numpy would split into many.
+
+Each kernel does one pass over a population's columns where the numpy equivalent would make
+several passes and temporaries: the keyed SplitMix64 hash behind every random draw, the
+monthly quit draw among employees, and the status counts behind the indicators. They compute
+exactly what the numpy expressions in their docstrings compute.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+M1 = np.uint64(0xBF58476D1CE4E5B9)
+M2 = np.uint64(0x94D049BB133111EB)
+S30, S27, S31, S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+
+
+@njit(cache=True, inline="always")
+def _splitmix(z):
+    z = (z ^ (z >> S30)) * M1
+    z = (z ^ (z >> S27)) * M2
+    return z ^ (z >> S31)
+
+
+@njit(cache=True)
+def mix_key(seed, month, purpose, sub):
+    """The per-call key: SplitMix64 chained over (seed, month, purpose, sub)."""
+    z = seed
+    z = _splitmix(z + GOLDEN) ^ month
+    z = _splitmix(z + GOLDEN) ^ purpose
+    z = _splitmix(z + GOLDEN) ^ sub
+    return _splitmix(z)
+
+
+@njit(cache=True)
+def keyed_bits(ids, key):
+    """``splitmix(uint64(id) * GOLDEN + key)`` for each id."""
+    out = np.empty(ids.size, dtype=np.uint64)
+    for i in range(ids.size):
+        out[i] = _splitmix(np.uint64(ids[i]) * GOLDEN + key)
+    return out
+
+
+@njit(cache=True)
+def keyed_below(ids, key, threshold):
+    """``keyed_bits(ids, key) >> 11 < threshold``: a Bernoulli draw with p = threshold / 2**53."""
+    out = np.empty(ids.size, dtype=np.bool_)
+    for i in range(ids.size):
+        out[i] = (_splitmix(np.uint64(ids[i]) * GOLDEN + key) >> S11) < threshold
+    return out
+
+
+@njit(cache=True)
+def employees_drawn(status, job_start, month, ids, key, threshold, employed_code):
+    """``(status == employed_code) & (job_start <= month) & (keyed_bits(ids, key) >> 11 < threshold)``
+    in one pass, hashing only the rows that qualify."""
+    out = np.zeros(ids.size, dtype=np.bool_)
+    for i in range(ids.size):
+        if status[i] == employed_code and job_start[i] <= month:
+            out[i] = (_splitmix(np.uint64(ids[i]) * GOLDEN + key) >> S11) < threshold
+    return out
+
+
+@njit(cache=True)
+def status_counts(status, age_months, weight, young_below_months, n_status):
+    """Weighted persons per status, for everyone (first ``n_status`` entries) and for those
+    younger than the limit (next ``n_status``). Eight interleaved partial sums keep the
+    additions independent, which makes the pass several times faster."""
+    partial = np.zeros((8, 2 * n_status))
+    for i in range(status.size):
+        partial[i & 7, status[i] + n_status * (age_months[i] < young_below_months)] += weight[i]
+    totals = partial.sum(axis=0)
+    return totals[:n_status] + totals[n_status:], totals[n_status:]
+
+
+@njit(cache=True)
+def rows_with_status(status, code):
+    """``np.flatnonzero(status == code)``: count, then fill, so no full-size buffer is allocated."""
+    n = 0
+    for i in range(status.size):
+        n += status[i] == code
+    hits = np.empty(n, dtype=np.int64)
+    n = 0
+    for i in range(status.size):
+        if status[i] == code:
+            hits[n] = i
+            n += 1
+    return hits
