@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .calendar import format_month, month_of, year_of
-from . import kernels
 from .population import EMPLOYED_STATUSES, Status
 
 if TYPE_CHECKING:
@@ -61,10 +60,17 @@ COLUMNS = list(DEFINITIONS)
 WORKING_STATUSES = (*EMPLOYED_STATUSES, Status.SELF_EMPLOYED)
 
 
-def compute(model: LabourMarket, searching: np.ndarray, vacancies: float, ui_recipients: np.ndarray) -> dict[str, float | str]:
-    """All indicators for the month just simulated; ``searching`` are the unemployed rows."""
+def compute(
+    model: LabourMarket,
+    by_status: np.ndarray,
+    young_status: np.ndarray,
+    searching: np.ndarray,
+    vacancies: float,
+    ui_recipients: np.ndarray,
+) -> dict[str, float | str]:
+    """All indicators for the month just simulated, from the month-end census (persons by
+    status, overall and aged 16-24, and the unemployed rows)."""
     w, f, flows = model.workers, model.firms, model.flows
-    by_status, young_status = kernels.status_counts(w.status, w.age_months, w.weight, 25 * 12, len(Status))
     employed = float(sum(by_status[s] for s in EMPLOYED_STATUSES))
     self_employed = float(by_status[Status.SELF_EMPLOYED])
     unemployed = float(by_status[Status.UNEMPLOYED])

@@ -53,38 +53,50 @@ def keyed_below(ids, key, threshold):
 
 
 @njit(cache=True)
-def employees_drawn(status, job_start, month, ids, key, threshold, employed_code):
-    """``(status == employed_code) & (job_start <= month) & (keyed_bits(ids, key) >> 11 < threshold)``
-    in one pass, hashing only the rows that qualify."""
-    out = np.zeros(ids.size, dtype=np.bool_)
-    for i in range(ids.size):
-        if status[i] == employed_code and job_start[i] <= month:
-            out[i] = (_splitmix(np.uint64(ids[i]) * GOLDEN + key) >> S11) < threshold
-    return out
+def _rows_of(mask, n):
+    """``flatnonzero(mask)`` when ``mask`` has ``n`` true entries; the fill is branchless."""
+    rows = np.empty(n + 1, dtype=np.int64)
+    k = 0
+    for i in range(mask.size):
+        rows[k] = i
+        k += mask[i]
+    return rows[:n]
 
 
 @njit(cache=True)
-def status_counts(status, age_months, weight, young_below_months, n_status):
-    """Weighted persons per status, for everyone (first ``n_status`` entries) and for those
-    younger than the limit (next ``n_status``). Eight interleaved partial sums keep the
-    additions independent, which makes the pass several times faster."""
+def employees_drawn(status, job_start, month, ids, key, threshold, employed_code):
+    """Rows where ``(status == employed_code) & (job_start <= month) & (keyed_bits(ids, key) >> 11
+    < threshold)``, hashing only the rows that qualify."""
+    hit = np.zeros(ids.size, dtype=np.bool_)
+    n = 0
+    for i in range(ids.size):
+        if status[i] == employed_code and job_start[i] <= month:
+            hit[i] = (_splitmix(np.uint64(ids[i]) * GOLDEN + key) >> S11) < threshold
+            n += hit[i]
+    return _rows_of(hit, n)
+
+
+@njit(cache=True)
+def census(status, age_months, weight, young_below_months, n_status, unemployed_code):
+    """One pass for the month's indicators: weighted persons per status, the same for those
+    younger than the limit, and the rows of the unemployed (``flatnonzero(status == code)``).
+    Eight interleaved partial sums keep the additions independent, which makes them faster."""
     partial = np.zeros((8, 2 * n_status))
     for i in range(status.size):
         partial[i & 7, status[i] + n_status * (age_months[i] < young_below_months)] += weight[i]
     totals = partial.sum(axis=0)
-    return totals[:n_status] + totals[n_status:], totals[n_status:]
+    return totals[:n_status] + totals[n_status:], totals[n_status:], rows_with_status(status, unemployed_code)
 
 
 @njit(cache=True)
 def rows_with_status(status, code):
-    """``np.flatnonzero(status == code)``: count, then fill, so no full-size buffer is allocated."""
+    """``np.flatnonzero(status == code)``: a counting pass, then a branchless fill."""
     n = 0
     for i in range(status.size):
         n += status[i] == code
-    hits = np.empty(n, dtype=np.int64)
-    n = 0
+    rows = np.empty(n + 1, dtype=np.int64)
+    k = 0
     for i in range(status.size):
-        if status[i] == code:
-            hits[n] = i
-            n += 1
-    return hits
+        rows[k] = i
+        k += status[i] == code
+    return rows[:n]

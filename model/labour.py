@@ -38,7 +38,7 @@ def quits(model: LabourMarket) -> None:
     if rate == 0:
         return
     key = rng.key(model.seed, model.month, Purpose.QUIT)
-    leaving = np.flatnonzero(kernels.employees_drawn(w.status, w.job_start, model.month, w.id, key, rng.threshold(rate), int(Status.EMPLOYED)))
+    leaving = kernels.employees_drawn(w.status, w.job_start, model.month, w.id, key, rng.threshold(rate), int(Status.EMPLOYED))
     model.leave_jobs(leaving, Separation.QUIT, "quits")
 
 

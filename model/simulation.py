@@ -210,11 +210,16 @@ class LabourMarket(mesa.Model):
         recipients = self.ui_fund.recipients()
         self.ui_fund.pay_benefits()
         labour.participation(self)
-        searching = self.rows_in(Status.UNEMPLOYED)
-        self.workers.unemployed_months[searching] += 1
+
+        w = self.workers
+        by_status, young_by_status, searching = kernels.census(
+            w.status, w.age_months, w.weight, 25 * 12, len(Status), int(Status.UNEMPLOYED)
+        )
+        self._rows_by_status[Status.UNEMPLOYED] = searching
+        w.unemployed_months[searching] += 1
 
         self.ledger.close_month(self.month)
-        self.indicators = compute(self, searching, vacancies, recipients)
+        self.indicators = compute(self, by_status, young_by_status, searching, vacancies, recipients)
         self.datacollector.collect(self)
         self.month += 1
 
