@@ -1,8 +1,10 @@
 """Keyed random numbers: every draw is a pure function of (seed, agent id, month, purpose).
 
 A simulation never takes numbers from a shared stream. Each draw hashes its four keys with
-SplitMix64 (Steele, Lea & Flood 2014), computed for a whole population at once with numpy's
-wrapping uint64 arithmetic. Consequences the rest of lmsim relies on:
+SplitMix64 (Steele, Lea & Flood 2014): (seed, month, purpose, sub-draw) are mixed into one
+64-bit key, and agent ``id`` gets output number ``id`` of the SplitMix64 stream starting at that
+key, computed for a whole population in one compiled pass (:mod:`lmsim.kernels`).
+Consequences the rest of lmsim relies on:
 
 - common random numbers hold agent by agent: a policy that changes one worker's path (or
   removes the worker) leaves every other worker's draws for the same month and purpose as
