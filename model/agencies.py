@@ -33,7 +33,8 @@ class SocialInsuranceAgency(mesa.Agent):
     model: LabourMarket
 
     def rates(self, month: int) -> ContributionRates:
-        return rates_in_force(self.model.scenario, month)
+        """The scenario's dated rates, as any contribution-rate lever in force changes them."""
+        return self.model.policies.contribution_rates(rates_in_force(self.model.scenario, month))
 
     def contribution_base(self, wage: np.ndarray) -> np.ndarray:
         """Wage clipped to the floor and cap set as shares of the average wage (缴费基数)."""
@@ -102,13 +103,20 @@ class UnemploymentInsuranceFund(mesa.Agent):
 
     model: LabourMarket
 
-    def benefit_amount(self) -> float:
+    def rules(self) -> tuple[float, dict[int, int]]:
+        """Monthly benefit (yuan) and benefit months by full years of contributions: the
+        scenario's [ui] table, as a benefit lever in force changes them."""
         ui = self.model.scenario.ui
-        return ui.benefit_share_of_minimum_wage * self.model.scenario.region.minimum_wage if ui.enabled else 0.0
+        level = ui.benefit_share_of_minimum_wage * self.model.scenario.region.minimum_wage if ui.enabled else 0.0
+        durations = {int(k): v for k, v in ui.duration_months.items()}
+        return self.model.policies.benefit_rules(level, durations)
+
+    def benefit_amount(self) -> float:
+        return self.rules()[0]
 
     def entitlement(self, ui_months: np.ndarray) -> np.ndarray:
-        """Benefit months by full years of contributions (the scenario's duration table)."""
-        table = sorted((int(k), v) for k, v in self.model.scenario.ui.duration_months.items())
+        """Benefit months by full years of contributions."""
+        table = sorted(self.rules()[1].items())
         years = ui_months // 12
         months = np.zeros(len(ui_months), dtype=np.int16)
         for min_years, duration in table:

@@ -59,10 +59,11 @@ def log_demand(model: LabourMarket) -> np.ndarray:
 
 
 def labour_cost(model: LabourMarket) -> np.ndarray:
-    """Monthly cost per worker a firm expects: wage level plus employer contributions."""
+    """Monthly cost of a marginal hire a firm expects: wage level plus employer contributions,
+    less what subsidy levers in force take off it."""
     f = model.firms
     rate = employer_rate(model.si_agency.rates(model.month))
-    return f.wage * BAND_PREMIUM[f.skill_band] * (1 + rate * f.insures)
+    return f.wage * BAND_PREMIUM[f.skill_band] * (1 + rate * f.insures) - model.policies.cost_relief()
 
 
 def staff_demanded(model: LabourMarket) -> np.ndarray:

@@ -69,11 +69,6 @@ def sole_trader_exits(model: LabourMarket) -> None:
     model.leave_jobs(failing, Separation.BUSINESS_FAILURE, "business_failures")
 
 
-def credit_available(model: LabourMarket, rows: np.ndarray) -> np.ndarray:
-    """Credit a would-be founder can get. Without a loan programme banks lend nothing unsecured."""
-    return np.zeros(len(rows))
-
-
 def startups(model: LabourMarket) -> None:
     w, beh = model.workers, model.scenario.behaviour
     if beh.startup_rate == 0:
@@ -82,13 +77,16 @@ def startups(model: LabourMarket) -> None:
     trying = unemployed[rng.bernoulli(model.seed, w.id[unemployed], model.month, Purpose.STARTUP, beh.startup_rate)]
     z = rng.normal(model.seed, w.id[trying], model.month, Purpose.STARTUP_CAPITAL)
     need = beh.startup_capital_median * np.exp(beh.startup_capital_dispersion * z)
-    able = need <= w.savings[trying] + credit_available(model, trying)
-    founders, need = trying[able], need[able]
+    # without a loan programme banks lend nothing unsecured to an unemployed founder
+    credit = np.broadcast_to(model.policies.startup_credit(trying, need), need.shape)
+    able = need <= w.savings[trying] + credit
+    founders, need, credit = trying[able], need[able], credit[able]
     w.savings[founders] -= np.minimum(w.savings[founders], need)
     model.set_status(founders, Status.SELF_EMPLOYED)
     w.registered[founders] = False
     w.benefit_months_left[founders] = 0
     w.unemployed_months[founders] = 0
+    model.policies.started(founders, need, credit)
     model.count("startups", w.weight[founders].sum())
     model.count("new_jobs_gross", w.weight[founders].sum())
 
@@ -129,6 +127,7 @@ def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
     seg[across] = rng.choice(model.seed, ids[across], month, Purpose.SEGMENT_CHOICE, v_seg)
 
     effort = 1.0 + beh.pes_matching_boost * w.registered[seekers] if beh.pes_matching_boost else np.ones(len(seekers))
+    effort = effort * model.policies.search_effort(seekers)
     s_seg = np.bincount(seg, weights=effort, minlength=n_segments)
     a = beh.matching_elasticity
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -193,5 +192,7 @@ def hire(model: LabourMarket, rows: np.ndarray, employer: np.ndarray, wage: np.n
     w.separation[rows] = Separation.NONE
     w.job_start[rows] = model.month + 1
     model.book_staff(rows, +1)
+    f.hires_this_year += np.bincount(employer, minlength=len(f)).astype(np.int32)
+    model.policies.hired(rows, employer)
     model.count("hires", w.weight[rows].sum())
     model.count("new_jobs_gross", w.weight[rows].sum())

@@ -13,14 +13,17 @@ Both populations share one schema whether synthesised here or loaded from regist
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import rng
 from .columns import Column, Columns
 from .rng import Purpose
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 from .calendar import parse_month
-from .scenario import Scenario
 
 EDUCATION = ("primary", "junior", "senior", "vocational", "college", "university")
 #: age at which a student of each level leaves school (graduates in July of that year)
@@ -93,6 +96,7 @@ class Workers(Columns):
         Column("last_wage", "float32", 0.0, "wage in the last job, yuan", ">= 0"),
         Column("savings", "float32", 0.0, "own funds available to start a business, yuan", ">= 0"),
         Column("separation", "int8", 0, "reason of the last separation", "0..4, see Separation"),
+        Column("programme_left", "int16", 0, "months left in training, an internship or a public post", ">= 0"),
     )
 
     def resident(self) -> np.ndarray:
@@ -147,6 +151,9 @@ class Firms(Columns):
         Column("ui_premiums_this_year", "float64", 0.0, "UI premiums paid this year (firm + staff), yuan", ">= 0"),
         Column("ui_premiums_last_year", "float64", 0.0, "UI premiums paid last year (firm + staff), yuan", ">= 0"),
         Column("layoffs_this_year", "int32", 0, "workers laid off this year", ">= 0"),
+        Column("layoffs_last_year", "int32", 0, "workers laid off last year", ">= 0"),
+        Column("staff_year_start", "int32", 0, "staff on 1 January (the base of the layoff rate)", ">= 0"),
+        Column("hires_this_year", "int32", 0, "workers hired this year", ">= 0"),
         Column("arrears", "float64", 0.0, "unpaid social-insurance contributions, yuan", ">= 0"),
         Column("loans", "float64", 0.0, "loans outstanding, yuan", ">= 0"),
         Column("age_months", "int16", 0, "age in months", ">= 0"),
@@ -309,6 +316,7 @@ def _synth_firms(f: Firms, w: Workers, sc: Scenario, seed: int) -> None:
     rates = rates_in_force(sc, sc.scenario.start_month)
     insured_pay = np.bincount(employer, weights=w.wage[employees] * w.insured[employees], minlength=m)
     f.ui_premiums_last_year[:] = 12 * (rates.ui_employer + rates.ui_employee) * insured_pay
+    f.staff_year_start[:] = staff
 
 
 def rates_in_force(sc: Scenario, month: int):

@@ -57,6 +57,9 @@ class Purpose(IntEnum):
     STARTUP_HIRING = 23
     VACANCY_ROUNDING = 24
     UI_CLAIM = 25
+    TAKE_UP = 26
+    BUDGET_QUEUE = 27
+    POLICY = 28  # a lever's own draws: sub = the lever's key plus an offset
 
 
 def key(seed: int, month: int, purpose: int, sub: int = 0) -> np.uint64:

@@ -22,14 +22,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from .calendar import parse_month
+from .calendar import format_month, parse_month
+from .policies import Policies
+from .units import Month, NonNegative, Positive, Section, Share, Yuan
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-Yuan = Annotated[float, Field(ge=0.0, description="yuan")]
 
 #: the shipped scenario files, installed as the package ``lmsim.scenarios``
 BUILTIN_DIR = Path(str(files("lmsim.scenarios")))
@@ -43,33 +41,22 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(problems))
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
-
-
-def _check_month(value: str) -> str:
-    parse_month(value)
-    return value
-
-
-class ScenarioInfo(_Section):
+class ScenarioInfo(Section):
     """[scenario]: identity and calendar."""
 
     name: str
     description: str = ""
     region: str = Field("", description="region key, e.g. huyi")
-    start: str = Field(description="first simulated month, YYYY-MM")
+    start: Month = Field(description="first simulated month, YYYY-MM")
     months: int = Field(gt=0, le=600, description="horizon in months")
     seed: int = Field(1, ge=0, description="default master seed")
-
-    _start = field_validator("start")(_check_month)
 
     @property
     def start_month(self) -> int:
         return parse_month(self.start)
 
 
-class Sector(_Section):
+class Sector(Section):
     """One sector of the local economy ([[region.sectors]])."""
 
     name: str
@@ -79,7 +66,7 @@ class Sector(_Section):
     demand_volatility: NonNegative = Field(0.02, description="s.d. of the sector's monthly demand shock (log points)")
 
 
-class Population(_Section):
+class Population(Section):
     """[population]: how many agents and where they come from."""
 
     workers: int = Field(100_000, gt=0, le=5_000_000, description="worker agents to synthesise (working-age residents)")
@@ -95,7 +82,7 @@ class Population(_Section):
         return self
 
 
-class Region(_Section):
+class Region(Section):
     """[region]: aggregates the synthesiser draws the population from (monthly yuan)."""
 
     participation_rate: Share = Field(0.75, description="labour-force share of working-age residents not in school")
@@ -178,10 +165,10 @@ class Region(_Section):
         return value
 
 
-class ContributionRates(_Section):
+class ContributionRates(Section):
     """One dated set of social-insurance rates ([[contributions.rates]]), shares of the base."""
 
-    start: str = Field(description="first month these rates apply, YYYY-MM")
+    start: Month = Field(description="first month these rates apply, YYYY-MM")
     pension_employer: Share = 0.16
     pension_employee: Share = 0.08
     medical_employer: Share = 0.08
@@ -189,10 +176,8 @@ class ContributionRates(_Section):
     ui_employer: Share = 0.007
     ui_employee: Share = 0.003
 
-    _start = field_validator("start")(_check_month)
 
-
-class Contributions(_Section):
+class Contributions(Section):
     """[contributions]: social-insurance contributions (社会保险缴费)."""
 
     base_floor: Share = Field(0.6, description="contribution base floor, share of the average wage")
@@ -211,7 +196,7 @@ class Contributions(_Section):
         return value
 
 
-class UnemploymentInsurance(_Section):
+class UnemploymentInsurance(Section):
     """[ui]: the unemployment-insurance benefit (失业保险金) without any special measure."""
 
     enabled: bool = True
@@ -232,7 +217,7 @@ class UnemploymentInsurance(_Section):
         return value
 
 
-class Funds(_Section):
+class Funds(Section):
     """[funds]: opening balances, yuan."""
 
     ui_fund: float = 0.0
@@ -242,7 +227,7 @@ class Funds(_Section):
     medical_fund: float = 0.0
 
 
-class Behaviour(_Section):
+class Behaviour(Section):
     """[behaviour]: behavioural parameters (monthly rates unless stated)."""
 
     quit_rate: Share = Field(0.008, description="monthly probability an employee quits into search")
@@ -281,7 +266,7 @@ class Behaviour(_Section):
     firm_entry_rate: Share = Field(0.003, description="monthly entries per incumbent firm (besides start-ups)")
 
 
-class Demography(_Section):
+class Demography(Section):
     """[demography]: ageing, retirement, school leavers and migration."""
 
     enabled: bool = True
@@ -292,16 +277,14 @@ class Demography(_Section):
     in_migration_rate: Share = Field(0.001, description="monthly in-migrants per resident")
 
 
-class Shock(_Section):
+class Shock(Section):
     """[[shocks]]: a scripted demand shock, a log change of demand while active."""
 
-    start: str
-    end: str
+    start: Month
+    end: Month
     demand: Annotated[float, Field(ge=-3.0, le=3.0)] = Field(description="log change of demand, e.g. -0.1")
     sectors: list[str] = Field(default_factory=list, description="sector names; empty for all")
     note: str = ""
-
-    _start = field_validator("start", "end")(_check_month)
 
     @model_validator(mode="after")
     def _ordered(self) -> Shock:
@@ -310,7 +293,7 @@ class Shock(_Section):
         return self
 
 
-class Scenario(_Section):
+class Scenario(Section):
     """A whole scenario file, validated."""
 
     base: str | None = None
@@ -323,6 +306,7 @@ class Scenario(_Section):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     demography: Demography = Field(default_factory=Demography)
     shocks: list[Shock] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)
     _path: str = PrivateAttr("")
 
     @model_validator(mode="after")
@@ -332,6 +316,12 @@ class Scenario(_Section):
             raise ValueError(f"region.sectors: sector names must be distinct, got {names}")
         start = self.scenario.start_month
         end = start + self.scenario.months - 1
+        for name, lever in self.policies:
+            if lever is not None and (parse_month(lever.start) > end or parse_month(lever.end) < start):
+                raise ValueError(
+                    f"policies.{name}: window {lever.start}..{lever.end} lies outside the horizon "
+                    f"{self.scenario.start}..{format_month(end)}"
+                )
         for i, shock in enumerate(self.shocks):
             unknown = set(shock.sectors) - set(names)
             if unknown:

@@ -33,9 +33,10 @@ from tqdm import tqdm
 from . import demography, kernels, labour
 from . import firms as firm_rules
 from .agencies import PublicEmploymentService, SocialInsuranceAgency, UnemploymentInsuranceFund
-from .calendar import month_of
+from .calendar import format_month, month_of
 from .indicators import COLUMNS, WORKING_STATUSES, compute
 from .ledger import FUND_NAMES, Ledger
+from .policies import POLICY_COLUMNS, PolicySet
 from .population import Firms, Separation, Status, Workers, synthesise
 from .rng import Purpose
 from .scenario import Scenario, load_scenario
@@ -69,6 +70,8 @@ class LabourMarket(mesa.Model):
         weight = scenario.population.weight
         self.uniform_weight = weight if np.all(workers.weight == weight) else None
         self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in FUND_NAMES.items()})
+        self.policies = PolicySet(self, scenario.policies)
+        self.policy_rows: list[tuple] = []
         self.si_agency = SocialInsuranceAgency(self)
         self.pes = PublicEmploymentService(self)
         self.ui_fund = UnemploymentInsuranceFund(self)
@@ -119,6 +122,7 @@ class LabourMarket(mesa.Model):
         w = self.workers
         if len(rows) == 0:
             return
+        self.policies.separated(rows, reason)
         was_employee = w.status[rows] == Status.EMPLOYED
         self._end_jobs(rows[was_employee])
         w.last_wage[rows] = np.where(was_employee, w.wage[rows], w.last_wage[rows])
@@ -178,6 +182,7 @@ class LabourMarket(mesa.Model):
         self.flows = dict.fromkeys(FLOWS, 0.0)
         self._job_losers = []
         if month_of(self.month) == 1 and self.month != self.scenario.scenario.start_month:
+            self.policies.year_end()
             self._roll_year()
         if self.scenario.demography.enabled:
             demography.age_and_retire(self)
@@ -190,7 +195,7 @@ class LabourMarket(mesa.Model):
         open_posts = labour.match(self, firm_rules.vacancies(self, target))
         vacancies = float((open_posts * self.firms.weight).sum())
 
-        layoffs = firm_rules.choose_layoffs(self, target)
+        layoffs = self.policies.hold_layoffs(firm_rules.choose_layoffs(self, target), target)
         if layoffs.any():
             laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE)
             self.leave_jobs(laid_off, Separation.LAYOFF, "layoffs")
@@ -210,6 +215,7 @@ class LabourMarket(mesa.Model):
         recipients = self.ui_fund.recipients()
         self.ui_fund.pay_benefits()
         labour.participation(self)
+        self.policies.monthly()
 
         w = self.workers
         by_status, young_by_status, searching = kernels.census(
@@ -220,6 +226,7 @@ class LabourMarket(mesa.Model):
 
         self.ledger.close_month(self.month)
         self.indicators = compute(self, by_status, young_by_status, searching, vacancies, recipients)
+        self.policy_rows += self.policies.close_month(format_month(self.month))
         self.datacollector.collect(self)
         self.month += 1
 
@@ -229,7 +236,10 @@ class LabourMarket(mesa.Model):
         f.ui_premiums_last_year[:] = f.ui_premiums_this_year
         f.contributions_this_year[:] = 0.0
         f.ui_premiums_this_year[:] = 0.0
+        f.layoffs_last_year[:] = f.layoffs_this_year
         f.layoffs_this_year[:] = 0
+        f.staff_year_start[:] = f.employees
+        f.hires_this_year[:] = 0
 
 
 def _reporter(column: str):
@@ -238,11 +248,13 @@ def _reporter(column: str):
 
 @dataclass
 class Results:
-    """Outputs of one run: monthly indicators, ledger entries and fund balances."""
+    """Outputs of one run: monthly indicators, ledger entries, fund balances, and each
+    policy lever's monthly claims, recipients and payments."""
 
     monthly: pd.DataFrame
     ledger: pd.DataFrame
     balances: pd.DataFrame
+    policies: pd.DataFrame
     scenario: Scenario
     seed: int
 
@@ -294,5 +306,6 @@ class Simulation:
             model.step()
         monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         start = self.scenario.scenario.start_month
-        return Results(monthly, model.ledger.entries(), model.ledger.balances(start), self.scenario, self.seed)
+        policies = pd.DataFrame(model.policy_rows, columns=list(POLICY_COLUMNS))
+        return Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, self.scenario, self.seed)
 

@@ -157,6 +157,8 @@ def _complete_firms(firms: Firms, workers: Workers, sc: Scenario, given: pd.Inde
     payroll = np.bincount(workers.employer[employed], weights=workers.wage[employed], minlength=len(firms))
     if "scale" not in given:
         firms.scale[:] = staff
+    if "staff_year_start" not in given:
+        firms.staff_year_start[:] = staff
     rate = employer_rate(rates_in_force(sc, sc.scenario.start_month))
     firms.unit_cost[:] = firms.wage * BAND_PREMIUM[firms.skill_band] * (1 + rate * firms.insures)
     firms.productivity[:] = sc.behaviour.markup * firms.unit_cost

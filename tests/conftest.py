@@ -55,6 +55,35 @@ def hand_built(wages: list[float], insured: list[bool], unemployed: int = 0) -> 
     return w, f
 
 
+def firms_with_staff(staff: list[int], wage: float = 5000.0, insures: list[bool] | None = None, unemployed: int = 0):
+    """Firms with the given staff, each employee paid ``wage``, plus ``unemployed`` seekers.
+
+    Firm ``k`` normally wants exactly its staff, so nothing moves unless a test changes that."""
+    total = sum(staff) + unemployed
+    w = Workers(total)
+    w.id[:] = np.arange(total)
+    w.household[:] = np.arange(total)
+    w.age_months[:] = 30 * 12
+    w.status[:] = Status.UNEMPLOYED
+    w.last_wage[:] = wage
+    w.job_start[:] = 12 * 2019
+    employer = np.repeat(np.arange(len(staff)), staff)
+    w.status[: len(employer)] = Status.EMPLOYED
+    w.employer[: len(employer)] = employer
+    w.wage[: len(employer)] = wage
+    f = Firms(len(staff))
+    f.id[:] = np.arange(len(staff))
+    f.wage[:] = wage
+    f.scale[:] = staff
+    f.staff_year_start[:] = staff
+    f.unit_cost[:] = wage
+    f.productivity[:] = 1e6
+    f.cash[:] = 1e7
+    f.insures[:] = True if insures is None else insures
+    w.insured[: len(employer)] = f.insures[employer]
+    return w, f
+
+
 @pytest.fixture
 def small_overrides():
     """The small scenario made faster for tests that only need a few months."""

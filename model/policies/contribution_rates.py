@@ -1,0 +1,45 @@
+"""``contribution_rates``: lower social-insurance rates (降低社会保险费率), catalogue §2.2.
+
+Clauses: 000 §三(一)1 (Shaanxi's lower pension rate), 001 (九) and 002 §8 and 003 (九) (the
+phased lower unemployment-insurance rate). While in force, the rates given here replace the
+scenario's dated rates; rates left out keep their scenario value.
+
+- eligibility: every insured employer and employee;
+- behavioural channel: the employer rate is part of the labour cost firms set their target
+  staff from (:func:`lmsim.firms.labour_cost`), so a cut raises labour demand;
+- payment: none; the funds collect less (``contribution_*`` lines of the ledger);
+- indicators: the contribution lines of the ledger.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from ..ledger import Fund
+from ..units import Share
+from .base import Lever, LeverParams
+
+RATES = ("pension_employer", "pension_employee", "medical_employer", "medical_employee", "ui_employer", "ui_employee")
+
+
+class Params(LeverParams):
+    pension_employer: Share | None = Field(None, description="employer pension rate, share of the base")
+    pension_employee: Share | None = Field(None, description="employee pension rate")
+    medical_employer: Share | None = Field(None, description="employer medical rate")
+    medical_employee: Share | None = Field(None, description="employee medical rate")
+    ui_employer: Share | None = Field(None, description="employer unemployment-insurance rate")
+    ui_employee: Share | None = Field(None, description="employee unemployment-insurance rate")
+
+
+class ContributionRates(Lever):
+    name = "contribution_rates"
+    Params: ClassVar = Params
+    fund = Fund.UI
+
+    def contribution_rates(self, rates):
+        if not self.active():
+            return rates
+        changed = {k: getattr(self.p, k) for k in RATES if getattr(self.p, k) is not None}
+        return rates.model_copy(update=changed)

@@ -1,0 +1,118 @@
+"""``ui_refund``: unemployment-insurance stable-post refund (失业保险稳岗返还), catalogue §2.1.
+
+Clauses: 001 (七) (50 % of last year's premiums to insured firms that lay off no one or few;
+firms in arrears must first pay them), 000 §三(一)1, 002 §8, 004 §28.
+
+- eligibility: an insured firm, alive, without arrears, that applies (``take_up``), whose
+  layoffs in the assessed year stay within the threshold: a share of its staff on 1 January
+  (``layoff_threshold``; by default the national surveyed-unemployment control target of the
+  year before, 5.5 %, or 6 % for 2020), or ``small_firm_threshold`` (20 %) for firms of at most
+  ``small_firm_staff`` (30) staff;
+- behavioural channel: during an assessed year a firm about to cross the threshold holds
+  back the layoffs that would cross it when the refund it would lose is worth more than
+  ``hold_months`` months of the labour cost of the workers it keeps;
+- payment: ``share`` (or ``share_by_size`` for the firm's size class) of the UI premiums the
+  firm and its staff paid in the assessed year, paid by the UI fund in ``payment_month`` of
+  the following year; the money goes into the firm's cash;
+- indicators: claims (firms applying), recipients, yuan paid, refused for want of budget.
+
+An assessed year is a calendar year that overlaps the lever's window.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from ..calendar import month_of, year_of
+from ..ledger import Fund, Recipient
+from ..population import SIZE_CLASSES, employer_rate
+from ..units import Share
+from .base import AppliedLeverParams, Lever
+
+#: national urban surveyed-unemployment control target by year (catalogue §2.1, REGIONS §0.4)
+CONTROL_TARGET = {2020: 0.06}
+CONTROL_TARGET_DEFAULT = 0.055
+
+
+class Params(AppliedLeverParams):
+    share: Share = Field(0.5, description="share of the assessed year's UI premiums refunded")
+    share_by_size: dict[str, Share] = Field(
+        default_factory=dict, description="share by size class (micro, small, medium, large), overriding share"
+    )
+    layoff_threshold: Share | None = Field(
+        None, description="highest layoff rate that keeps the refund; default: the previous year's national control target"
+    )
+    small_firm_staff: int = Field(30, ge=0, description="firms of at most this many staff use small_firm_threshold")
+    small_firm_threshold: Share = Field(0.2, description="highest layoff rate for small firms")
+    payment_month: int = Field(3, ge=1, le=12, description="month of the following year the refund is paid")
+    hold_months: float = Field(1.0, ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
+
+
+class UiRefund(Lever):
+    name = "ui_refund"
+    Params: ClassVar = Params
+    fund = Fund.UI
+
+    def __init__(self, model, params):
+        super().__init__(model, params)
+        self._due: tuple[np.ndarray, np.ndarray] | None = None  # firms and refunds awaiting payment
+
+    def _assessed(self, year: int) -> bool:
+        return year_of(self.start) <= year <= year_of(self.end)
+
+    def threshold(self, year: int) -> float:
+        if self.p.layoff_threshold is not None:
+            return self.p.layoff_threshold
+        return CONTROL_TARGET.get(year - 1, CONTROL_TARGET_DEFAULT)
+
+    def share(self) -> np.ndarray:
+        size = self.model.firms.size_class()
+        shares = np.array([self.p.share_by_size.get(c, self.p.share) for c in SIZE_CLASSES])
+        return shares[size]
+
+    def allowed_layoffs(self, year: int) -> np.ndarray:
+        """Layoffs in the year that keep each firm within its threshold."""
+        f = self.model.firms
+        small = f.staff_year_start <= self.p.small_firm_staff
+        rate = np.where(small, self.p.small_firm_threshold, self.threshold(year))
+        return np.floor(rate * f.staff_year_start + 1e-9)
+
+    def hold_layoffs(self, layoffs: np.ndarray, target: np.ndarray) -> np.ndarray:
+        m, f = self.model, self.model.firms
+        year = year_of(m.month)
+        if not self._assessed(year):
+            return layoffs
+        room = np.maximum(self.allowed_layoffs(year) - f.layoffs_this_year, 0)
+        crossing = (layoffs > room) & f.insures & (f.arrears == 0)
+        crossing &= self.takes_up(f.id)
+        months_so_far = month_of(m.month)
+        refund = self.share() * f.ui_premiums_this_year * 12 / months_so_far  # the year's premiums, projected
+        cost = (layoffs - room) * f.payroll / np.maximum(f.employees, 1) * (1 + employer_rate(m.si_agency.rates(m.month)))
+        hold = crossing & (refund >= cost * self.p.hold_months)
+        return np.where(hold, room, layoffs).astype(layoffs.dtype)
+
+    def year_end(self) -> None:
+        """Remember who qualified in the year just ended, to pay them in ``payment_month``."""
+        m, f = self.model, self.model.firms
+        assessed = year_of(m.month) - 1
+        if not self._assessed(assessed):
+            self._due = None
+            return
+        within = f.layoffs_this_year <= self.allowed_layoffs(assessed)
+        eligible = f.alive & f.insures & (f.ui_premiums_this_year > 0) & within & self.takes_up(f.id)
+        rows = np.flatnonzero(eligible)
+        self._due = (rows, self.share()[rows] * f.ui_premiums_this_year[rows])
+
+    def monthly(self) -> None:
+        m, f = self.model, self.model.firms
+        if self._due is None or month_of(m.month) != self.p.payment_month:
+            return
+        rows, amount = self._due
+        self._due = None
+        clear = f.alive[rows] & (f.arrears[rows] == 0)  # arrears must be paid before a refund
+        rows, amount = rows[clear], amount[clear]
+        paid = self.pay("ui_refund", amount, Recipient.FIRM, rows, f.weight[rows].astype(np.float64))
+        f.cash[rows[paid]] += amount[paid]
