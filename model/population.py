@@ -96,6 +96,7 @@ class Workers(Columns):
         Column("last_wage", "float32", 0.0, "wage in the last job, yuan", ">= 0"),
         Column("savings", "float32", 0.0, "own funds available to start a business, yuan", ">= 0"),
         Column("separation", "int8", 0, "reason of the last separation", "0..4, see Separation"),
+        Column("programme", "int8", 0, "code of the lever whose programme the worker is in, 0 none", ">= 0"),
         Column("programme_left", "int16", 0, "months left in training, an internship or a public post", ">= 0"),
     )
 

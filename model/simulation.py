@@ -114,6 +114,18 @@ class LabourMarket(mesa.Model):
             self._rows_by_status[status] = kernels.rows_with_status(self.workers.status, status)
         return self._rows_by_status[status]
 
+    def hard_to_employ(self, rows: np.ndarray) -> np.ndarray:
+        """就业困难人员: older (women 40+, men 50+), certified disabled, unemployed 12 months or
+        more, low-income, or in a household where no one works (a zero-employment household)."""
+        w = self.workers
+        older = np.where(w.female[rows], w.age_months[rows] >= 40 * 12, w.age_months[rows] >= 50 * 12)
+        long_term = (w.status[rows] == Status.UNEMPLOYED) & (w.unemployed_months[rows] >= 12)
+        households = w.household[rows]
+        known = households < len(self.household_working)  # every household set_status has seen
+        workless = ~known
+        workless[known] = self.household_working[households[known]] == 0
+        return older | w.disabled[rows] | long_term | w.low_income[rows] | workless
+
     def employee_rows(self) -> np.ndarray:
         return self.rows_in(Status.EMPLOYED)
 

@@ -137,3 +137,17 @@ def test_cli_check_reports_and_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "nothing was run" in err and "field 'ui.claim_rate'" in err
     assert main(["check", str(write(tmp_path, GOOD, "ok.toml"))]) == 0
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ("[policies.ui_refnd]\nstart = '2019-01'\nend = '2019-12'\nclause = 'x'", ["field 'policies.ui_refnd'", "unknown field", "ui_refund"]),
+        ("[policies.ui_refund]\nstart = '2019-01'\nend = '2019-12'\nclause = 'x'\nshare = 1.5", ["field 'policies.ui_refund.share'", "less than or equal to 1"]),
+        ("[policies.ui_refund]\nstart = '2021-01'\nend = '2021-12'\nclause = 'x'", ["policies.ui_refund", "outside the horizon"]),
+        ("[policies.ui_refund]\nstart = '2019-06'\nend = '2019-01'\nclause = 'x'", ["policies.ui_refund", "before start"]),
+        ("[policies.ui_refund]\nstart = '2019-01'\nend = '2019-12'", ["field 'policies.ui_refund.clause'", "required"]),
+    ],
+)
+def test_bad_policy_sections(tmp_path, change, expected):
+    fails(write(tmp_path, GOOD + change), *expected)

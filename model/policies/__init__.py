@@ -1,5 +1,8 @@
 """Policy levers of the source documents: one module each, collected in :data:`REGISTRY`.
 
+Every module of this package except ``base`` defines one :class:`Lever` subclass; they are
+found by walking the package, so adding a lever is adding its module.
+
 A scenario's ``[policies]`` table has one optional section per lever name; :data:`Policies`
 is the validated form of that table (unknown names are errors listing the known ones).
 :class:`PolicySet` holds the levers of one simulation and passes each engine hook on to them.
@@ -13,9 +16,10 @@ import numpy as np
 from pydantic import create_model
 
 from ..units import Section
+import importlib
+import pkgutil
+
 from .base import AppliedLeverParams, Lever, LeverParams
-from .contribution_rates import ContributionRates
-from .ui_refund import UiRefund
 
 if TYPE_CHECKING:
     from ..simulation import LabourMarket
@@ -25,7 +29,21 @@ if TYPE_CHECKING:
 POLICY_COLUMNS = ("date", "lever", "claims", "recipients", "paid", "refused", "refused_yuan")
 
 #: every lever, by the name its scenario section uses
-REGISTRY: dict[str, type[Lever]] = {cls.name: cls for cls in (ContributionRates, UiRefund)}
+def _discover() -> dict[str, type[Lever]]:
+    found = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Lever) and value is not Lever and value.__module__ == module.__name__:
+                found[value.name] = value
+    return found
+
+
+REGISTRY: dict[str, type[Lever]] = _discover()
+#: a small positive code per lever, stored in ``Workers.programme`` for people in its programme
+CODES: dict[str, int] = {name: code for code, name in enumerate(sorted(REGISTRY), start=1)}
 
 Policies = create_model(
     "Policies",
@@ -98,4 +116,4 @@ class PolicySet:
         return [(date, lever.name, *lever.close_month().values()) for lever in self.levers]
 
 
-__all__ = ["POLICY_COLUMNS", "REGISTRY", "AppliedLeverParams", "Lever", "LeverParams", "Policies", "PolicySet"]
+__all__ = ["CODES", "POLICY_COLUMNS", "REGISTRY", "AppliedLeverParams", "Lever", "LeverParams", "Policies", "PolicySet"]

@@ -82,12 +82,23 @@ class Lever:
         self.model = model
         self.p = params
         self.start, self.end = parse_month(params.start), parse_month(params.end)
-        self.key = crc32(self.name.encode())  # the lever's own sub-stream of take-up draws
+        self.key = crc32(self.name.encode())  # the lever's own sub-streams of random draws
         self.paid_in_year: dict[int, float] = {}
         self.stats = _empty_stats()
 
     def active(self) -> bool:
         return self.start <= self.model.month <= self.end
+
+    @property
+    def code(self) -> int:
+        """This lever's code in ``Workers.programme``."""
+        from . import CODES
+
+        return CODES[self.name]
+
+    def draw(self, ids: np.ndarray, sub: int = 0) -> np.ndarray:
+        """Uniform draws keyed by (seed, id, month, this lever, ``sub``) for the lever's own choices."""
+        return rng.uniform(self.model.seed, ids, self.model.month, Purpose.POLICY, sub=self.key * 1000 + sub)
 
     def takes_up(self, ids: np.ndarray) -> np.ndarray:
         """Whether each agent applies: a fixed propensity per agent and lever, so the same
@@ -108,11 +119,12 @@ class Lever:
         fund; each entry is weighted by the persons or firms the agent stands for.
 
         Claims beyond the year's budget are refused in a keyed random order and counted.
-        Returns which claims were paid.
+        Returns which of ``rows`` were paid (zero amounts count as not paid).
         """
         m = self.model
-        rows = np.asarray(rows)
-        amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), rows.shape) * weight
+        amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), np.shape(rows)) * weight
+        claimed = amounts > 0  # a zero amount (a neutral lever) is no claim and leaves no entry
+        rows, amounts, weight = np.asarray(rows)[claimed], amounts[claimed], np.asarray(weight)[claimed]
         paid = np.ones(len(rows), dtype=bool)
         if self.p.budget is not None and len(rows):
             year = year_of(m.month)
@@ -131,7 +143,9 @@ class Lever:
         s["paid"] += float(amounts[paid].sum())
         s["refused"] += float(weight[~paid].sum())
         s["refused_yuan"] += float(amounts[~paid].sum())
-        return paid
+        result = np.zeros(len(claimed), dtype=bool)
+        result[np.flatnonzero(claimed)[paid]] = True
+        return result
 
     def _ids(self, recipient: Recipient, rows: np.ndarray) -> np.ndarray:
         if recipient == Recipient.WORKER:
