@@ -36,7 +36,8 @@ def age_and_retire(model: LabourMarket) -> None:
 def migrate(model: LabourMarket) -> None:
     w, demo = model.workers, model.scenario.demography
     resident = np.flatnonzero(w.status < Status.RETIRED)
-    leaving = resident[rng.bernoulli(model.seed, w.id[resident], model.month, Purpose.MIGRATION_OUT, demo.out_migration_rate)]
+    hazard = demo.out_migration_rate * model.policies.leave_propensity(resident)
+    leaving = resident[rng.bernoulli(model.seed, w.id[resident], model.month, Purpose.MIGRATION_OUT, hazard)]
     model.end_participation(leaving, Status.DEPARTED, "out_migrants")
     k = rng.poisson_count(model.seed, 0, model.month, Purpose.MIGRATION_IN, demo.in_migration_rate * len(resident))
     rows = _newcomers(model, k, Purpose.MIGRATION_IN)

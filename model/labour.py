@@ -65,7 +65,8 @@ def sole_trader_exits(model: LabourMarket) -> None:
         return
     solo = model.rows_in(Status.SELF_EMPLOYED)
     solo = solo[w.employer[solo] < 0]
-    failing = solo[rng.bernoulli(model.seed, w.id[solo], model.month, Purpose.STARTUP_FAILURE, rate)]
+    hazard = rate * model.policies.self_employment_exit(solo)
+    failing = solo[rng.bernoulli(model.seed, w.id[solo], model.month, Purpose.STARTUP_FAILURE, hazard)]
     model.leave_jobs(failing, Separation.BUSINESS_FAILURE, "business_failures")
 
 
@@ -102,7 +103,8 @@ def reservation_wage(model: LabourMarket, rows: np.ndarray) -> np.ndarray:
     w, beh = model.workers, model.scenario.behaviour
     decay = (1 - beh.reservation_wage_decay) ** w.unemployed_months[rows]
     benefit = np.where(w.benefit_months_left[rows] > 0, model.ui_fund.benefit_amount(), 0.0)
-    return beh.reservation_wage_share * w.last_wage[rows] * decay + beh.benefit_reservation_weight * benefit
+    shift = model.policies.reservation_shift(rows)
+    return beh.reservation_wage_share * w.last_wage[rows] * decay + beh.benefit_reservation_weight * benefit + shift
 
 
 def _segments(model: LabourMarket, sector: np.ndarray, band: Callable[[], np.ndarray]) -> np.ndarray:
@@ -147,7 +149,7 @@ def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
     z = rng.normal(model.seed, w.id[seekers], month, Purpose.OFFER_WAGE)
     offer = f.wage[employer] * BAND_PREMIUM[f.skill_band[employer]] * np.exp(beh.offer_wage_dispersion * z)
     offer = np.maximum(offer, model.scenario.region.minimum_wage)
-    accept = offer >= reservation_wage(model, seekers)
+    accept = offer + model.policies.offer_top_up(seekers, employer) >= reservation_wage(model, seekers)
     hire(model, seekers[accept], employer[accept], offer[accept])
     return open_posts - np.bincount(employer[accept], minlength=len(f))
 

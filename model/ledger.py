@@ -50,6 +50,7 @@ class Recipient(IntEnum):
     FIRM = 2
     FUND = 3
     BANK = 4
+    AGENCY = 5  # a training provider or HR-service agency paid for a service
 
 
 class LedgerError(RuntimeError):

@@ -87,6 +87,24 @@ class PolicySet:
             effort = effort * hook(seekers)
         return effort
 
+    def reservation_shift(self, seekers: np.ndarray) -> np.ndarray | float:
+        return sum((hook(seekers) for hook in self._each("reservation_shift")), 0.0)
+
+    def offer_top_up(self, seekers: np.ndarray, employer: np.ndarray) -> np.ndarray | float:
+        return sum((hook(seekers, employer) for hook in self._each("offer_top_up")), 0.0)
+
+    def leave_propensity(self, rows: np.ndarray) -> np.ndarray | float:
+        factor: np.ndarray | float = 1.0
+        for hook in self._each("leave_propensity"):
+            factor = factor * hook(rows)
+        return factor
+
+    def self_employment_exit(self, rows: np.ndarray) -> np.ndarray | float:
+        factor: np.ndarray | float = 1.0
+        for hook in self._each("self_employment_exit"):
+            factor = factor * hook(rows)
+        return factor
+
     def hired(self, rows: np.ndarray, employer: np.ndarray) -> None:
         for hook in self._each("hired"):
             hook(rows, employer)

@@ -23,6 +23,10 @@ afterwards (subsidies running for their duration, loans until repaid or defaulte
 ``cost_relief()``                      yuan a month off a firm's cost of a marginal hire
 ``hold_layoffs(layoffs, target)``      returns the layoffs firms still make
 ``search_effort(seekers)``             multiplier on seekers' search effectiveness
+``reservation_shift(seekers)``         yuan added to seekers' reservation wages
+``offer_top_up(seekers, employer)``    yuan a seeker would get on top of an offered wage
+``leave_propensity(rows)``             multiplier on residents' out-migration hazard
+``self_employment_exit(rows)``         multiplier on sole traders' exit hazard
 ``hired(rows, employer)``              after the month's hires
 ``separated(rows, reason)``            after workers lose or leave a job
 ``startup_credit(rows, need)``         credit the lever gives would-be founders
