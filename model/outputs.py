@@ -1,4 +1,4 @@
-"""Writing run outputs: ``monthly``, ``ledger``, ``balances`` and ``policies``, each as Parquet and CSV."""
+"""Writing run outputs: ``monthly``, ``ledger``, ``balances``, ``policies`` and ``targets``, each as Parquet and CSV."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 
 from .simulation import Results
 
-TABLES = ("monthly", "ledger", "balances", "policies")
+TABLES = ("monthly", "ledger", "balances", "policies", "targets")
 
 
 def stack(runs: list[Results]) -> dict[str, pd.DataFrame]:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 
 from .calendar import format_month, parse_month
 from .policies import Policies
+from .targets import Target
 from .units import Month, NonNegative, Positive, Section, Share, Yuan
 
 
@@ -307,6 +308,7 @@ class Scenario(Section):
     demography: Demography = Field(default_factory=Demography)
     shocks: list[Shock] = Field(default_factory=list)
     policies: Policies = Field(default_factory=Policies)
+    targets: dict[str, Target] = Field(default_factory=dict)
     _path: str = PrivateAttr("")
 
     @model_validator(mode="after")
@@ -322,6 +324,12 @@ class Scenario(Section):
                     f"policies.{name}: window {lever.start}..{lever.end} lies outside the horizon "
                     f"{self.scenario.start}..{format_month(end)}"
                 )
+        levers = {name for name, lever in self.policies if lever is not None}
+        for name, target in self.targets.items():
+            if parse_month(target.start) > end or parse_month(target.end) < start:
+                raise ValueError(f"targets.{name}: period {target.start}..{target.end} lies outside the horizon")
+            if target.indicator.startswith("policies.") and target.indicator.split(".")[1] not in levers:
+                raise ValueError(f"targets.{name}: indicator {target.indicator!r} names a lever not in [policies]; in force: {sorted(levers)}")
         for i, shock in enumerate(self.shocks):
             unknown = set(shock.sectors) - set(names)
             if unknown:

@@ -40,6 +40,7 @@ from .policies import POLICY_COLUMNS, PolicySet
 from .population import Firms, Separation, Status, Workers, synthesise
 from .rng import Purpose
 from .scenario import Scenario, load_scenario
+from .targets import evaluate as evaluate_targets
 
 FLOWS = (
     "hires", "quits", "layoffs", "exit_separations", "retirements_from_work", "departures_from_work",
@@ -267,6 +268,7 @@ class Results:
     ledger: pd.DataFrame
     balances: pd.DataFrame
     policies: pd.DataFrame
+    targets: pd.DataFrame
     scenario: Scenario
     seed: int
 
@@ -284,7 +286,20 @@ class Results:
         closing = self.balances[self.balances["date"] == last["date"]]
         for row in closing.itertuples():
             lines.append(f"  {row.fund:<24}closing balance {row.closing:,.0f} yuan")
+        if len(self.targets):
+            lines.append("  targets:")
+        for t in self.targets.itertuples():
+            verdict = "met" if t.met else "NOT met"
+            lines.append(
+                f"    {t.target:<16}{t.period:<18}{t.aggregate} {t.indicator} = {_number(t.achieved)} "
+                f"(target {t.op} {_number(t.value)}): {verdict} by {_number(abs(t.margin))}"
+            )
         return "\n".join(lines)
+
+
+def _number(x: float) -> str:
+    """Rates as percentages, counts and yuan with thousands separators."""
+    return f"{100 * x:.2f}%" if abs(x) < 1 else f"{x:,.0f}"
 
 
 class Simulation:
@@ -319,5 +334,6 @@ class Simulation:
         monthly = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         start = self.scenario.scenario.start_month
         policies = pd.DataFrame(model.policy_rows, columns=list(POLICY_COLUMNS))
-        return Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, self.scenario, self.seed)
+        targets = evaluate_targets(self.scenario.targets, monthly, policies)
+        return Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, targets, self.scenario, self.seed)
 

@@ -1,0 +1,82 @@
+"""Declared targets of an employment plan (catalogue §1) and whether a run meets them.
+
+A scenario's ``[targets.ID]`` section names an indicator (a column of the ``monthly`` output,
+or ``policies.LEVER.COLUMN`` of the ``policies`` output), how to aggregate it over a period
+(``sum``, ``mean``, ``max``, ``min`` or ``last``), the comparison (``>=`` or ``<=``) and the
+value; ``per_year`` evaluates each calendar year of the period separately (e.g. a year-end
+graduate employment rate). :func:`evaluate` gives one row per target and period with the
+achieved value, whether it is met and by how much (positive: met with room to spare).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, model_validator
+
+from .calendar import format_month, parse_month, year_of
+from .indicators import COLUMNS
+from .units import Month, Section
+
+AGGREGATES = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "last": lambda v: v[-1]}
+TARGET_COLUMNS = ("target", "label", "period", "indicator", "aggregate", "op", "value", "achieved", "met", "margin", "stretch", "clause")
+
+
+class Target(Section):
+    """[targets.ID]: one declared target."""
+
+    indicator: str = Field(description="a monthly indicator column, or policies.LEVER.COLUMN")
+    aggregate: Literal["sum", "mean", "max", "min", "last"] = Field(description="how the months of a period combine")
+    op: Literal[">=", "<="] = Field(description="the achieved value must be at least (>=) or at most (<=) the value")
+    value: float
+    start: Month = Field(description="first month of the period, YYYY-MM")
+    end: Month = Field(description="last month of the period, YYYY-MM")
+    per_year: bool = Field(False, description="evaluate each calendar year of the period on its own")
+    stretch: float | None = Field(None, description="a stretch value (力争), reported beside the target")
+    label: str = Field("", description="the target as the document words it")
+    clause: str = Field(min_length=1, description="the document clause, e.g. '000 §二'")
+
+    @model_validator(mode="after")
+    def _checks(self) -> Target:
+        if parse_month(self.end) < parse_month(self.start):
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if not self.indicator.startswith("policies.") and self.indicator not in COLUMNS[1:]:
+            raise ValueError(f"unknown indicator {self.indicator!r}; allowed: {', '.join(COLUMNS[1:])} or policies.LEVER.COLUMN")
+        if self.indicator.startswith("policies.") and len(self.indicator.split(".")) != 3:
+            raise ValueError(f"indicator {self.indicator!r} must read policies.LEVER.COLUMN")
+        return self
+
+
+def _series(monthly: pd.DataFrame, policies: pd.DataFrame, indicator: str) -> pd.Series:
+    if not indicator.startswith("policies."):
+        return monthly.set_index("date")[indicator]
+    _, lever, column = indicator.split(".")
+    rows = policies[policies["lever"] == lever]
+    return rows.set_index("date")[column].reindex(monthly["date"], fill_value=0.0)
+
+
+def _periods(target: Target) -> list[tuple[str, int, int]]:
+    start, end = parse_month(target.start), parse_month(target.end)
+    if not target.per_year:
+        return [(f"{target.start}..{target.end}", start, end)]
+    years = range(year_of(start), year_of(end) + 1)
+    return [(str(y), max(start, 12 * y), min(end, 12 * y + 11)) for y in years]
+
+
+def evaluate(targets: dict[str, Target], monthly: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:
+    """One row per target and period; periods beyond the simulated months are left out."""
+    rows = []
+    simulated = set(monthly["date"])
+    for name, target in targets.items():
+        series = _series(monthly, policies, target.indicator)
+        for period, first, last in _periods(target):
+            dates = [format_month(m) for m in range(first, last + 1)]
+            if not set(dates) <= simulated:
+                continue
+            achieved = float(AGGREGATES[target.aggregate](series.loc[dates].to_numpy(dtype=float)))
+            margin = achieved - target.value if target.op == ">=" else target.value - achieved
+            rows.append((name, target.label, period, target.indicator, target.aggregate, target.op, target.value,
+                         achieved, bool(margin >= 0), margin, target.stretch, target.clause))
+    return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
