@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from ..simulation import LabourMarket
 
 #: the ``policies`` output: per month and lever, persons or firms who claimed, were paid, were
-#: refused for want of budget, and the yuan paid and refused
-POLICY_COLUMNS = ("date", "lever", "claims", "recipients", "paid", "refused", "refused_yuan")
+#: refused for want of budget, the yuan paid and refused, and those newly admitted
+POLICY_COLUMNS = ("date", "lever", "claims", "recipients", "paid", "refused", "refused_yuan", "entrants")
 
 #: every lever, by the name its scenario section uses
 def _discover() -> dict[str, type[Lever]]:

@@ -151,6 +151,11 @@ class Lever:
         result[np.flatnonzero(claimed)[paid]] = True
         return result
 
+    def admit(self, weight: np.ndarray) -> None:
+        """Count people or firms newly admitted this month (trainees enrolled, interns placed,
+        loans granted, hires subsidised): the ``entrants`` indicator targets count."""
+        self.stats["entrants"] += float(np.sum(weight))
+
     def _ids(self, recipient: Recipient, rows: np.ndarray) -> np.ndarray:
         if recipient == Recipient.WORKER:
             return self.model.workers.id[rows]
@@ -165,4 +170,4 @@ class Lever:
 
 
 def _empty_stats() -> dict[str, float]:
-    return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan"), 0.0)
+    return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan", "entrants"), 0.0)
