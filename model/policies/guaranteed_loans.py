@@ -1,0 +1,402 @@
+"""``guaranteed_loans``: entrepreneurship guaranteed loans (创业担保贷款), catalogue §2.5.
+
+Clauses: 001 (六) (cap per founder raised from 100,000 to 150,000 yuan; partnerships 150,000
+per partner and at most 750,000; interest fully subsidised for 2 years (全额贴息2年); small and
+micro firms 2 M -> 3 M yuan when their new hires in the year reach 25 % of staff, 15 % for firms
+over 100 staff; the subsidy at most 3 times per borrower; 1 % of the year's new loans to the
+lending banks and the guarantee-fund operator; rural self-employed farmers eligible),
+000 §三(一)3 (the guarantee fund replenished; T-loans: new loans a year), 003 (七) (loans up to
+100,000 yuan need no counter-guarantee, 反担保), 004 §15 (defaults paid by the fund, 代偿).
+
+- eligibility: a would-be founder (an unemployed person trying to start a business) in one of
+  ``groups`` (default: registered unemployed, graduates of the year and the 2 years before,
+  veterans, rural-hukou workers (农村自主创业农民, ``rural_surplus``), poverty-registered
+  labour; ``hard_to_employ`` may be added), who applies (``take_up``), has had fewer than
+  ``max_loans`` subsidised loans and never defaulted. A loan above
+  ``counter_guarantee_threshold`` needs a counter-guarantee that only ``counter_guarantee_share``
+  of applicants can give (a fixed trait per person): the others can borrow up to the threshold.
+  A share ``partnership_share`` of founders start in partnerships of ``partnership_size``
+  partners; each agent's capital need is then its share of the partnership's and its cap is
+  ``min(per_partner_cap, partnership_cap / partnership_size)``.
+  Firms: alive, fewer than ``small_firm_staff`` staff (small and micro, 小微企业), whose hires this
+  year (``Firms.hires_this_year``; the engine does not record which hires meet the loan's group
+  conditions, so every hire counts) reach ``firm_hire_share`` of current staff
+  (``firm_hire_share_large`` over ``large_firm_staff``), that apply, with fewer than
+  ``max_loans`` loans and no default; the same counter-guarantee rule holds for firms.
+- behavioural channel: THE CAP BINDS. A founder who needs ``gap = need - savings > 0`` is
+  offered ``min(cap, gap)``; the engine lets them start only if ``need <= savings + credit``,
+  so a founder whose gap exceeds the cap cannot start on this loan alone (other levers' credit,
+  e.g. grants, may fill the rest). Founders borrow only what they need after their savings and
+  the other levers' credit (grants are spent first). Firms: a qualifying firm short of cash
+  (negative cash after the month's accounts) borrows what brings its cash back to zero plus
+  ``firm_loan_months`` months of payroll, up to its cap less what it owes on earlier loans;
+  the loan goes into ``Firms.cash`` and ``Firms.loans``, which keeps the firm from the exit that
+  ``exit_after_months`` months of negative cash would bring (and restores its hoarding band).
+- payment (guarantee fund, which the catalogue groups with fiscal interest subsidies):
+  loans are repaid in ``term_months`` equal monthly instalments from the month after they are
+  made; each month the interest ``outstanding x interest_rate / 12`` of a founder's loan is
+  paid to the bank (Recipient.BANK, id = the borrower's) for the first ``subsidy_years``
+  years (line ``loan_interest_subsidy``), for firms a share ``firm_subsidy_share`` of it
+  (``firm_loan_interest_subsidy``); the rest of the interest and the instalments come from the
+  firm's cash (a founder's own firm for a founder's loan; a sole trader's are not modelled;
+  a borrower who retires or moves away keeps repaying on schedule).
+  When a borrower's business fails before the loan is repaid (``separated`` with
+  BUSINESS_FAILURE, or a borrowing firm closes), the fund pays the bank the outstanding
+  principal (代偿, ``loan_default`` / ``firm_loan_default``) and, ``recovery_months`` later,
+  recovers ``recovery_share`` of it from the borrower (an inflow, ``loan_recovery`` /
+  ``firm_loan_recovery``). Each December the fund pays ``reward_share`` of the year's new loans
+  to the banks and the fund operator (``bank_reward``, one aggregate entry). Payments beyond
+  ``budget`` are refused: the borrower then pays the interest; a refused default compensation
+  is the bank's loss and nothing is recovered.
+- indicators: claims, recipients and yuan of every payment (kept by ``pay``); entrants: founders
+  and firms granted a loan in the month; the lever also
+  keeps ``new_loans`` (yuan of new loans by year, the T-loans indicator) and ``defaults``
+  (yuan compensated by year), which the ``policies`` output has no column for.
+
+New loans are made only inside the window; loans made inside it are serviced, subsidised,
+compensated and recovered afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+import numpy as np
+from pydantic import Field
+
+from .. import rng
+from ..calendar import month_of, year_of
+from ..ledger import Fund, Recipient
+from ..population import Separation, Status
+from ..rng import Purpose
+from ..units import Share, Yuan
+from .base import AppliedLeverParams, Lever
+
+Group = Literal["registered_unemployed", "recent_graduates", "veterans", "rural", "poverty_registered", "hard_to_employ"]
+
+
+class Params(AppliedLeverParams):
+    groups: list[Group] = Field(
+        default_factory=lambda: ["registered_unemployed", "recent_graduates", "veterans", "rural", "poverty_registered"],
+        description="eligible founders: registered_unemployed, recent_graduates (left school this year or the 2 "
+        "before), veterans, rural (rural hukou, 001 (六)), poverty_registered, hard_to_employ; "
+        "default the first five (the national list of 财金〔2016〕85号 as the model's groups cover it)",
+    )
+    individual_cap: Yuan = Field(150_000.0, description="cap of a founder's loan, yuan (001 (六): 100,000 raised to 150,000)")
+    per_partner_cap: Yuan = Field(150_000.0, description="cap per partner of a partnership, yuan (001 (六))")
+    partnership_cap: Yuan = Field(750_000.0, description="cap of a partnership's loan, yuan (001 (六))")
+    partnership_share: Share = Field(
+        0.1, description="share of founders starting in a partnership; no document gives it: documented default 0.1"
+    )
+    partnership_size: int = Field(3, ge=2, le=50, description="partners in a partnership; documented default 3")
+    counter_guarantee_threshold: Yuan = Field(
+        100_000.0, description="largest loan needing no counter-guarantee, yuan (003 (七))"
+    )
+    counter_guarantee_share: Share = Field(
+        0.5, description="share of applicants (persons or firms) able to give a counter-guarantee for a larger "
+        "loan; no document gives it: documented default 0.5"
+    )
+    interest_rate: Share = Field(
+        0.0435, description="annual market rate of the loans; default the 1-year benchmark lending rate of "
+        "2015-2019 (4.35 %), the base guaranteed loans are priced on"
+    )
+    subsidy_years: int = Field(2, ge=0, le=10, description="years a founder's interest is fully subsidised (001 (六))")
+    firm_subsidy_share: Share = Field(
+        0.5, description="share of a firm loan's interest subsidised during subsidy_years; 001 (六) gives no "
+        "number: default the national 50 % for small and micro firms (财金〔2018〕22号)"
+    )
+    term_months: int = Field(24, ge=1, le=120, description="months of equal repayments; documented default 24 (the subsidy period)")
+    max_loans: int = Field(3, ge=0, le=20, description="subsidised loans a person or firm may have at most (001 (六): 3)")
+    reward_share: Share = Field(0.01, description="share of the year's new loans paid to banks and fund operators in December (001 (六))")
+    recovery_share: Share = Field(
+        0.3, description="share of a compensated default the fund recovers; no document gives it: documented default 0.3"
+    )
+    recovery_months: int = Field(12, ge=0, le=120, description="months from a default to its recovery; documented default 12")
+    firm_cap: Yuan = Field(3_000_000.0, description="cap of a small or micro firm's loans, yuan (001 (六): 2 M raised to 3 M)")
+    firm_hire_share: Share = Field(0.25, description="hires this year as a share of current staff a firm needs (001 (六))")
+    firm_hire_share_large: Share = Field(0.15, description="the same for firms over large_firm_staff (001 (六))")
+    large_firm_staff: int = Field(100, ge=0, description="staff above which firm_hire_share_large applies (001 (六))")
+    small_firm_staff: int = Field(
+        300, ge=0, description="small and micro firms have fewer staff than this; default 300 (工信部联企业〔2011〕300号, industry)"
+    )
+    firm_loan_months: float = Field(
+        3.0, ge=0.0, description="months of payroll a firm short of cash borrows beyond its shortfall; documented default 3"
+    )
+
+
+class LoanBook:
+    """Loans as columns, one row per loan: borrower row (worker or firm), the founder's firm row
+    (-1 none), persons or firms the agent stands for, principal, outstanding principal and the
+    month the loan was made. Repaid and defaulted loans are dropped by :meth:`compact`."""
+
+    FIELDS = (("borrower", np.int64), ("firm", np.int64), ("weight", np.float64), ("principal", np.float64),
+              ("outstanding", np.float64), ("start", np.int64))
+
+    def __init__(self):
+        for name, dtype in self.FIELDS:
+            setattr(self, name, np.empty(0, dtype=dtype))
+
+    def __len__(self) -> int:
+        return len(self.borrower)
+
+    def add(self, borrower: np.ndarray, principal: np.ndarray, weight: np.ndarray, month: int) -> None:
+        new = dict(borrower=borrower, firm=np.full(len(borrower), -1), weight=weight, principal=principal,
+                   outstanding=principal, start=np.full(len(borrower), month))
+        for name, dtype in self.FIELDS:
+            setattr(self, name, np.concatenate([getattr(self, name), np.asarray(new[name], dtype=dtype)]))
+
+    def lend_to_firms(self, firms, rows: np.ndarray, cap, months: float, month: int):
+        """Lend each firm row in ``rows`` what covers its cash shortfall plus ``months`` of
+        payroll, up to ``cap`` less what it owes on this book; the cash reaches the firm.
+        Returns the rows that borrowed, the amounts and the firms they stand for."""
+        room = cap - self.owed(len(firms))[rows]
+        amount = np.minimum(room, -firms.cash[rows] + months * firms.payroll[rows])
+        take = amount > 0
+        rows, amount = rows[take], amount[take]
+        weight = firms.weight[rows].astype(np.float64)
+        if len(rows):
+            self.add(rows, amount, weight, month)
+            firms.cash[rows] += amount
+            firms.loans[rows] += amount
+        return rows, amount, weight
+
+    def owed(self, n: int) -> np.ndarray:
+        """Outstanding principal per borrower row, for ``n`` rows."""
+        return np.bincount(self.borrower, weights=self.outstanding, minlength=n)[:n]
+
+    def service(self, month: int, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Loans due this month (made before it, not repaid): their index, the outstanding
+        principal interest is charged on, and the instalment, which is taken off."""
+        due = np.flatnonzero((self.outstanding > 0) & (self.start < month))
+        owed = self.outstanding[due].copy()
+        step = self.principal[due] / term
+        instalment = np.where(owed - step < 1e-6 * self.principal[due], owed, step)  # the last one clears rounding
+        self.outstanding[due] = owed - instalment
+        return due, owed, instalment
+
+    def compact(self, month: int) -> None:
+        keep = (self.outstanding > 0) | (self.start >= month)
+        if not keep.all():
+            for name, _ in self.FIELDS:
+                setattr(self, name, getattr(self, name)[keep])
+
+
+def lookup(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Positions in ``keys`` (unique) of each element of ``query`` (all present in ``keys``)."""
+    order = np.argsort(keys, kind="stable")
+    return order[np.searchsorted(keys[order], query)]
+
+
+def fit(array: np.ndarray, n: int) -> np.ndarray:
+    """``array`` grown with zeros to hold at least ``n`` rows (populations grow)."""
+    if len(array) >= n:
+        return array
+    grown = np.zeros(max(n, 2 * len(array)), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
+def recent_graduates(model, rows: np.ndarray, within: int = 2) -> np.ndarray:
+    """Left school this year or in the ``within`` years before (毕业年度及离校2年内)."""
+    year = year_of(model.month)
+    grad = model.workers.graduation_year[rows]
+    return (grad > 0) & (grad >= year - within) & (grad <= year)
+
+
+class GuaranteedLoans(Lever):
+    name = "guaranteed_loans"
+    Params: ClassVar = Params
+    fund = Fund.GUARANTEE
+
+    def __init__(self, model, params):
+        super().__init__(model, params)
+        self.people = LoanBook()  # founders' loans: borrower = worker row
+        self.firm_loans = LoanBook()  # firms' loans: borrower = firm row
+        self._taken = np.zeros(0, dtype=np.int16)  # subsidised loans per worker row
+        self._barred = np.zeros(0, dtype=bool)  # worker rows that defaulted
+        self._firm_taken = np.zeros(0, dtype=np.int16)
+        self._firm_barred = np.zeros(0, dtype=bool)
+        self._offers: tuple | None = None  # (month, rows, offer, savings) between startup_credit and started
+        self._recoveries: dict[int, list[tuple[str, Recipient, np.ndarray, np.ndarray]]] = {}
+        self.new_loans: dict[int, float] = {}  # yuan of new loans (persons and firms) by year
+        self.defaults: dict[int, float] = {}  # yuan compensated by year
+
+    # --- eligibility ---------------------------------------------------------------------
+
+    def in_groups(self, rows: np.ndarray) -> np.ndarray:
+        m, w = self.model, self.model.workers
+        tests = {
+            "registered_unemployed": lambda: w.registered[rows] & (w.status[rows] == Status.UNEMPLOYED),
+            "recent_graduates": lambda: recent_graduates(m, rows),
+            "veterans": lambda: w.veteran[rows],
+            "rural": lambda: ~w.urban_hukou[rows],
+            "poverty_registered": lambda: w.poverty_registered[rows],
+            "hard_to_employ": lambda: m.hard_to_employ(rows),
+        }
+        eligible = np.zeros(len(rows), dtype=bool)
+        for group in self.p.groups:  # a handful of groups, not agents
+            eligible |= tests[group]()
+        return eligible
+
+    def can_counter_guarantee(self, ids: np.ndarray, sub: int) -> np.ndarray:
+        """A fixed trait per person (sub 1) or firm (sub 2): can give a counter-guarantee."""
+        u = rng.uniform(self.model.seed, ids, 0, Purpose.POLICY, sub=self.key * 1000 + sub)
+        return u < self.p.counter_guarantee_share
+
+    def founder_cap(self, rows: np.ndarray) -> np.ndarray:
+        p, ids = self.p, self.model.workers.id[rows]
+        partner = self.draw(ids, 3) < p.partnership_share
+        cap = np.where(partner, min(p.per_partner_cap, p.partnership_cap / p.partnership_size), p.individual_cap)
+        guaranteed = self.can_counter_guarantee(ids, 1)
+        return np.where(guaranteed, cap, np.minimum(cap, p.counter_guarantee_threshold))
+
+    def founders_eligible(self, rows: np.ndarray) -> np.ndarray:
+        w = self.model.workers
+        self._taken, self._barred = fit(self._taken, len(w)), fit(self._barred, len(w))
+        fresh = (self._taken[rows] < self.p.max_loans) & ~self._barred[rows]
+        return fresh & self.in_groups(rows) & self.takes_up(w.id[rows])
+
+    def firms_eligible(self) -> np.ndarray:
+        p, f = self.p, self.model.firms
+        self._firm_taken, self._firm_barred = fit(self._firm_taken, len(f)), fit(self._firm_barred, len(f))
+        staff = f.employees
+        share = np.where(staff > p.large_firm_staff, p.firm_hire_share_large, p.firm_hire_share)
+        hiring = (staff > 0) & (f.hires_this_year >= share * staff - 1e-9)
+        fresh = (self._firm_taken[: len(f)] < p.max_loans) & ~self._firm_barred[: len(f)]
+        rows = np.flatnonzero(f.alive & (staff < p.small_firm_staff) & hiring & fresh & (f.cash < 0))
+        return rows[self.takes_up(f.id[rows])]
+
+    # --- behavioural channel -------------------------------------------------------------
+
+    def startup_credit(self, rows: np.ndarray, need: np.ndarray) -> np.ndarray | float:
+        self._offers = None
+        if not self.active() or len(rows) == 0:
+            return 0.0
+        savings = self.model.workers.savings[rows].astype(np.float64)
+        gap = np.maximum(need - savings, 0.0)
+        offer = np.where(self.founders_eligible(rows), np.minimum(self.founder_cap(rows), gap), 0.0)
+        self._offers = (self.model.month, rows.copy(), offer, savings)
+        return offer
+
+    def started(self, founders: np.ndarray, need: np.ndarray, credit: np.ndarray) -> None:
+        m, w = self.model, self.model.workers
+        if self._offers is None or self._offers[0] != m.month or len(founders) == 0:
+            return
+        _, rows, offer, savings = self._offers
+        self._offers = None
+        at = lookup(rows, founders)
+        offer = offer[at]
+        other = credit - offer  # the other levers' credit (grants) is spent before borrowing
+        loan = np.clip(need - savings[at] - other, 0.0, offer)
+        take = loan > 0
+        borrowers, loan = founders[take], loan[take]
+        if len(borrowers) == 0:
+            return
+        weight = w.weight[borrowers].astype(np.float64)
+        self.people.add(borrowers, loan, weight, m.month)
+        self._taken[borrowers] += 1
+        self.admit(weight)
+        year = year_of(m.month)
+        self.new_loans[year] = self.new_loans.get(year, 0.0) + float((loan * weight).sum())
+
+    def lend_to_firms(self) -> None:
+        p, m, f = self.p, self.model, self.model.firms
+        rows = self.firms_eligible()
+        if len(rows) == 0:
+            return
+        cap = np.where(self.can_counter_guarantee(f.id[rows], 2), p.firm_cap, min(p.firm_cap, p.counter_guarantee_threshold))
+        rows, amount, weight = self.firm_loans.lend_to_firms(f, rows, cap, p.firm_loan_months, m.month)
+        if len(rows) == 0:
+            return
+        self._firm_taken[rows] += 1
+        self.admit(weight)
+        year = year_of(m.month)
+        self.new_loans[year] = self.new_loans.get(year, 0.0) + float((amount * weight).sum())
+
+    # --- payments ------------------------------------------------------------------------
+
+    def separated(self, rows: np.ndarray, reason: int) -> None:
+        """A founder whose business fails with a loan outstanding defaults."""
+        book = self.people
+        if reason != Separation.BUSINESS_FAILURE or len(book) == 0:
+            return
+        failing = np.flatnonzero((book.outstanding > 0) & np.isin(book.borrower, rows))
+        if len(failing) == 0:
+            return
+        firm = book.firm[failing]
+        linked = firm >= 0
+        loans = self.model.firms.loans
+        np.subtract.at(loans, firm[linked], book.outstanding[failing[linked]])
+        loans[firm[linked]] = np.maximum(loans[firm[linked]], 0.0)
+        self._barred[book.borrower[failing]] = True
+        self._default(book, failing, "loan_default", "loan_recovery", Recipient.WORKER, self.model.workers.id)
+
+    def _default(self, book: LoanBook, idx: np.ndarray, line: str, recovery_line: str, kind: Recipient, ids_of) -> None:
+        """The fund pays the bank the outstanding principal and recovers a share later."""
+        m = self.model
+        owed, weight = book.outstanding[idx].copy(), book.weight[idx]
+        book.outstanding[idx] = 0.0
+        ids = ids_of[book.borrower[idx]]
+        paid = self.pay(line, owed, Recipient.BANK, ids, weight)
+        year = year_of(m.month)
+        self.defaults[year] = self.defaults.get(year, 0.0) + float((owed * weight)[paid].sum())
+        recovered = self.p.recovery_share * owed[paid] * weight[paid]
+        if recovered.sum() > 0:
+            due = m.month + self.p.recovery_months
+            self._recoveries.setdefault(due, []).append((recovery_line, kind, ids[paid], recovered))
+
+    def _subsidise(self, book: LoanBook, line: str, share: float, ids_of) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Charge the month's interest and instalments; the fund pays the subsidised interest to the
+        bank. Returns the loans served and what their borrowers pay themselves."""
+        m, p = self.model, self.p
+        due, owed, instalment = book.service(m.month, p.term_months)
+        interest = owed * p.interest_rate / 12
+        subsidised = (m.month - book.start[due]) <= 12 * p.subsidy_years
+        subsidy = np.where(subsidised, share * interest, 0.0)
+        paid = self.pay(line, subsidy, Recipient.BANK, ids_of[book.borrower[due]], book.weight[due])
+        own = interest - np.where(paid, subsidy, 0.0) + instalment
+        return due, own, instalment
+
+    def monthly(self) -> None:
+        m, w, f = self.model, self.model.workers, self.model.firms
+        # a borrowing firm that closed defaults
+        book = self.firm_loans
+        closed = np.flatnonzero((book.outstanding > 0) & ~f.alive[book.borrower])
+        if len(closed):
+            np.subtract.at(f.loans, book.borrower[closed], book.outstanding[closed])
+            f.loans[book.borrower[closed]] = np.maximum(f.loans[book.borrower[closed]], 0.0)
+            self._firm_barred[book.borrower[closed]] = True
+            self._default(book, closed, "firm_loan_default", "firm_loan_recovery", Recipient.FIRM, f.id)
+        for line, kind, ids, amount in self._recoveries.pop(m.month, []):  # a few chunks, not agents
+            m.ledger.post(m.month, self.fund, line, amount, kind, ids)
+
+        # founders' own firms carry their loans from the month they open
+        people = self.people
+        new = np.flatnonzero((people.start == m.month) & (people.firm < 0))
+        if len(new):
+            b = people.borrower[new]
+            employer = w.employer[b]
+            owns = (w.status[b] == Status.SELF_EMPLOYED) & (employer >= 0)
+            owns[owns] = f.owner[employer[owns]] == b[owns]
+            people.firm[new[owns]] = employer[owns]
+            np.add.at(f.loans, employer[owns], people.outstanding[new[owns]])
+
+        due, own, instalment = self._subsidise(people, "loan_interest_subsidy", 1.0, w.id)
+        firm = people.firm[due]
+        linked = (firm >= 0) & f.alive[np.maximum(firm, 0)]
+        np.subtract.at(f.cash, firm[linked], own[linked])
+        np.subtract.at(f.loans, firm[linked], instalment[linked])
+        f.loans[firm[linked]] = np.maximum(f.loans[firm[linked]], 0.0)  # no rounding residue below zero
+
+        due, own, instalment = self._subsidise(book, "firm_loan_interest_subsidy", self.p.firm_subsidy_share, f.id)
+        np.subtract.at(f.cash, book.borrower[due], own)
+        np.subtract.at(f.loans, book.borrower[due], instalment)
+        f.loans[book.borrower[due]] = np.maximum(f.loans[book.borrower[due]], 0.0)
+
+        if self.active():
+            self.lend_to_firms()
+        if month_of(m.month) == 12:
+            volume = self.new_loans.get(year_of(m.month), 0.0)
+            self.pay("bank_reward", self.p.reward_share * volume, Recipient.BANK, np.array([-1]), np.array([1.0]))
+        people.compact(m.month)
+        book.compact(m.month)

@@ -1,0 +1,245 @@
+"""``training_subsidy``: vocational skills training subsidy (职业技能培训补贴), catalogue §2.7.
+
+Clauses: 000 §三(三)2 (以培训就业率为依据的梯级职业技能培训补贴: the subsidy tiered by the
+trainees' placement rate; free training for the "seven groups"), 000 §三(三)4 (large-scale
+training funded from the UI fund's surplus, 从失业保险基金结余中安排资金), 001 (十三) (registered
+unemployed, rural transfer labour, graduates and poverty-registered labour trained to a
+certificate; the subsidy for those who pass, 对培训合格的失业人员给予相应补贴).
+
+- eligibility: job seekers (status UNEMPLOYED, in no programme) of the ``groups`` listed
+  (default: the registered unemployed, 城镇登记失业人员; also ``unemployed`` (every job seeker),
+  ``rural_surplus`` (农村转移就业劳动者: rural hukou), ``graduates`` (left school this calendar
+  year or the last: 毕业年度/毕业学年), ``poverty_registered`` (建档立卡贫困劳动力), ``veterans``
+  (退役军人), ``hard_to_employ`` (就业困难人员)), who apply (``take_up``, a fixed propensity per
+  person) and have not started a course in the last ``reenrol_after_months``. Other levers may
+  add applicants among the eligible by defining ``training_applicants(rows) -> bool mask``
+  (the living allowance, :mod:`.training_living_allowance`, does). Each month providers take
+  at most ``capacity`` new trainees (persons), in a keyed random order;
+- behavioural channel: trainees enter status TRAINING (``programme`` = this lever's code,
+  ``programme_left`` = ``course_months``) and do not search: the lock-in that lowers job
+  finding while enrolled. On completion they return to search; a share ``completion_rate``
+  pass and earn a certificate (``skill``: none -> level 5 (初级), otherwise one level up, which
+  can move their skill band and so the segment they search in) and search with effectiveness
+  times ``search_boost`` for ``boost_months`` months after completion: job finding rises
+  after. Trainees who retire or move away leave the programme;
+- payment: to the provider (Recipient.AGENCY; the entry's id is the trainee's worker id),
+  ``standard_subsidy`` per certified trainee times the share of the tier the course's
+  placement rate reaches ``placement_window`` months after completion (a course is one
+  month's intake; the placement rate is the share of its certified trainees still resident
+  who are in work, employed or self-employed, in that month); from the employment subsidy
+  fund, or the UI fund when ``paid_by_ui_fund``;
+- indicators: claims (certified trainees), recipients, yuan paid, refused for want of budget;
+  entrants: trainees enrolled (person-times, the T-training count).
+
+Numbers the documents do not give (documented defaults, to be overridden per region):
+capacity 140 places a month (000 §三(三)4 asks for 5,000 person-times over 2019-2021, about 139
+a month); course 3 months; 90 % pass; search effectiveness x 1.3 for 6 months; 1,000 yuan per
+certified trainee; placement measured 6 months after completion; tiers >= 80 % -> 100 %,
+>= 60 % -> 80 %, below -> 60 %; 30 % of the eligible apply; a new course at most 12 months
+after the last start.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+import numpy as np
+from pydantic import Field
+
+from ..calendar import year_of
+from ..indicators import WORKING_STATUSES
+from ..ledger import Fund, Recipient
+from ..population import Status
+from ..units import Section, Share, Yuan
+from .base import AppliedLeverParams, Lever
+
+Group = Literal[
+    "registered_unemployed", "unemployed", "rural_surplus", "graduates", "poverty_registered", "veterans", "hard_to_employ"
+]
+
+
+class Tier(Section):
+    """One step of the placement-rate ladder (梯级补贴)."""
+
+    min_placement: Share = Field(description="lowest placement rate of the tier, share of certified trainees in work")
+    share: Share = Field(description="share of standard_subsidy paid per certified trainee in this tier")
+
+
+def _default_tiers() -> list[Tier]:
+    return [Tier(min_placement=0.8, share=1.0), Tier(min_placement=0.6, share=0.8), Tier(min_placement=0.0, share=0.6)]
+
+
+class Params(AppliedLeverParams):
+    take_up: Share = Field(
+        0.3, description="share of the eligible who apply (a fixed propensity per person); documented default"
+    )
+    groups: list[Group] = Field(
+        default_factory=lambda: ["registered_unemployed"],
+        description="job-seeker groups eligible (001 (十三), 000 §三(三)2); default the registered unemployed",
+    )
+    capacity: int = Field(
+        140, ge=0, le=10_000_000, description="new training places a month, persons; default 140 (000 §三(三)4: 5,000 / 36)"
+    )
+    course_months: int = Field(3, ge=1, le=36, description="months a course lasts (trainees do not search); documented default 3")
+    completion_rate: Share = Field(0.9, description="share of trainees who pass and earn a certificate; documented default 0.9")
+    search_boost: float = Field(
+        1.3, ge=1.0, le=10.0, description="multiplier on certified completers' search effectiveness; documented default 1.3"
+    )
+    boost_months: int = Field(6, ge=0, le=120, description="months after completion the search boost lasts; documented default 6")
+    standard_subsidy: Yuan = Field(1000.0, description="yuan per certified trainee at the full tier; documented default 1,000")
+    placement_window: int = Field(
+        6, ge=0, le=60, description="months after completion the course's placement rate is measured; documented default 6"
+    )
+    tiers: list[Tier] = Field(
+        default_factory=_default_tiers,
+        description="placement-rate tiers (min_placement, share of standard_subsidy paid); default 0.8: 1.0, 0.6: 0.8, 0: 0.6",
+    )
+    paid_by_ui_fund: bool = Field(
+        False, description="paid from the UI fund's surplus (000 §三(三)4) instead of the employment subsidy fund"
+    )
+    reenrol_after_months: int = Field(
+        12, ge=1, le=600, description="months after a course start before the same person may start another; documented default"
+    )
+
+
+class TrainingSubsidy(Lever):
+    name = "training_subsidy"
+    Params: ClassVar = Params
+    fund = Fund.EMPLOYMENT_SUBSIDY
+
+    def __init__(self, model, params):
+        super().__init__(model, params)
+        n = len(model.workers)
+        self.last_start = np.full(n, -1, dtype=np.int32)  # month each person last started a course
+        self.completed = np.full(n, -1, dtype=np.int32)  # month each person last passed (search boost)
+        self.trainees = np.empty(0, dtype=np.int64)  # rows in the programme now
+        self.cohorts: list[tuple[int, np.ndarray]] = []  # (month to pay, rows of certified trainees)
+
+    # --- eligibility ------------------------------------------------------------------------
+
+    def _grow(self) -> None:
+        n = len(self.model.workers)
+        if n > len(self.last_start):
+            extra = n - len(self.last_start)
+            self.last_start = np.concatenate([self.last_start, np.full(extra, -1, dtype=np.int32)])
+            self.completed = np.concatenate([self.completed, np.full(extra, -1, dtype=np.int32)])
+
+    def in_groups(self, rows: np.ndarray) -> np.ndarray:
+        m, w = self.model, self.model.workers
+        year = year_of(m.month)
+        tests = {
+            "registered_unemployed": lambda: w.registered[rows],
+            "unemployed": lambda: np.ones(len(rows), dtype=bool),
+            "rural_surplus": lambda: ~w.urban_hukou[rows],
+            "graduates": lambda: (w.graduation_year[rows] >= year - 1) & (w.graduation_year[rows] <= year),
+            "poverty_registered": lambda: w.poverty_registered[rows],
+            "veterans": lambda: w.veteran[rows],
+            "hard_to_employ": lambda: m.hard_to_employ(rows),
+        }
+        found = np.zeros(len(rows), dtype=bool)
+        for group in set(self.p.groups):  # a loop over a handful of groups
+            found |= tests[group]()
+        return found
+
+    def eligible(self) -> np.ndarray:
+        """Rows of job seekers who may start a course this month."""
+        m, w = self.model, self.model.workers
+        rows = m.rows_in(Status.UNEMPLOYED)
+        rows = rows[w.programme[rows] == 0]
+        last = self.last_start[rows]
+        rows = rows[(last < 0) | (m.month - last >= self.p.reenrol_after_months)]
+        return rows[self.in_groups(rows)]
+
+    # --- behavioural channel ----------------------------------------------------------------
+
+    def search_effort(self, seekers: np.ndarray) -> np.ndarray | float:
+        if self.p.search_boost == 1.0 or self.p.boost_months == 0:
+            return 1.0
+        self._grow()
+        since = self.model.month - self.completed[seekers]
+        boosted = (self.completed[seekers] >= 0) & (since >= 1) & (since <= self.p.boost_months)
+        return np.where(boosted, self.p.search_boost, 1.0)
+
+    def monthly(self) -> None:
+        self._grow()
+        self._advance()
+        self._pay_due()
+        if self.active() and self.p.capacity > 0 and self.p.standard_subsidy > 0:  # no subsidy, no subsidised course
+            self._enrol()
+
+    def _advance(self) -> None:
+        """Trainees count down their course; those who finish return to search."""
+        m, w = self.model, self.model.workers
+        rows = self.trainees
+        if len(rows) == 0:
+            return
+        still = (w.status[rows] == Status.TRAINING) & (w.programme[rows] == self.code)
+        gone = rows[~still & (w.programme[rows] == self.code)]  # retired or moved away
+        w.programme[gone] = 0
+        w.programme_left[gone] = 0
+        rows = rows[still]
+        w.programme_left[rows] -= 1
+        done = rows[w.programme_left[rows] <= 0]
+        self.trainees = rows[w.programme_left[rows] > 0]
+        if len(done) == 0:
+            return
+        w.programme[done] = 0
+        w.programme_left[done] = 0
+        m.set_status(done, Status.UNEMPLOYED)
+        passed = done[self.draw(w.id[done], 2) < self.p.completion_rate]
+        skill = w.skill[passed]
+        w.skill[passed] = np.where(skill == 0, 5, np.maximum(skill - 1, 1)).astype(w.skill.dtype)
+        self.completed[passed] = m.month
+        if len(passed):
+            self.cohorts.append((m.month + self.p.placement_window, passed))
+
+    def _enrol(self) -> None:
+        m, w = self.model, self.model.workers
+        rows = self.eligible()
+        if len(rows) == 0:
+            return
+        ids = w.id[rows]
+        applies = self.takes_up(ids)
+        for lever in m.policies.levers:  # other levers (e.g. a living allowance) may draw more in
+            extra = getattr(lever, "training_applicants", None)
+            if extra is not None and lever is not self:
+                applies |= extra(rows)
+        rows = rows[applies]
+        order = np.argsort(self.draw(w.id[rows], 1), kind="stable")
+        fits = np.cumsum(w.weight[rows][order].astype(np.float64)) <= self.p.capacity + 1e-9
+        rows = np.sort(rows[order[fits]])
+        if len(rows) == 0:
+            return
+        m.set_status(rows, Status.TRAINING)
+        w.programme[rows] = self.code
+        w.programme_left[rows] = self.p.course_months
+        self.last_start[rows] = m.month
+        self.admit(w.weight[rows])
+        self.trainees = np.concatenate([self.trainees, rows])
+
+    # --- payment ----------------------------------------------------------------------------
+
+    def placement_rate(self, rows: np.ndarray) -> float:
+        """Share of the course's certified trainees still resident who are in work."""
+        w = self.model.workers
+        resident = rows[w.status[rows] < Status.RETIRED]
+        weight = w.weight[resident].astype(np.float64)
+        if weight.sum() == 0:
+            return 0.0
+        working = np.isin(w.status[resident], WORKING_STATUSES)
+        return float(weight[working].sum() / weight.sum())
+
+    def tier_share(self, placement: float) -> float:
+        for tier in sorted(self.p.tiers, key=lambda t: -t.min_placement):
+            if placement >= tier.min_placement - 1e-12:
+                return tier.share
+        return 0.0
+
+    def _pay_due(self) -> None:
+        m, w = self.model, self.model.workers
+        due = [c for c in self.cohorts if c[0] <= m.month]
+        self.cohorts = [c for c in self.cohorts if c[0] > m.month]
+        fund = Fund.UI if self.p.paid_by_ui_fund else Fund.EMPLOYMENT_SUBSIDY
+        for _, rows in due:  # one course per intake month
+            amount = self.p.standard_subsidy * self.tier_share(self.placement_rate(rows))
+            self.pay("training_subsidy", amount, Recipient.AGENCY, w.id[rows], w.weight[rows].astype(np.float64), fund=fund)

@@ -1,0 +1,69 @@
+"""``work_relief``: work relief in public projects (以工代赈), catalogue §2.10.
+
+Clauses: 002 §6 (work relief extended to the district's key government-funded projects, so
+that local people find work near home, 群众就近务工), 004 §28 (work relief among the measures
+against large-scale unemployment), 004 §2 (at least 70 % of the new jobs of funded projects
+go to local labour, T-local-share).
+
+- eligibility: unemployed residents not in another programme who take a job (``take_up``),
+  only rural-hukou labour with ``rural_only``; local labour (local household registration,
+  本地户籍) is placed first, others only while they hold at most ``1 - local_share`` of the
+  ``jobs``; within each group the order is a keyed random draw;
+- behavioural channel: placement. Each month of the window the open jobs (``jobs`` persons at
+  a time, less those occupied) are filled; a person placed takes status PUBLIC_WELFARE with
+  this lever's programme code (to tell them from public-welfare posts) for ``months`` and does
+  not search meanwhile; at the end, or when the month's pay is refused for want of budget,
+  the person returns to search (for at least that month); people who retire or move away
+  leave;
+- payment: ``wage`` (default the region's minimum wage) a month to the worker, from the
+  employment subsidy fund;
+- indicators: claims and recipients (persons paid), yuan paid and refused, entrants (persons
+  placed in the month).
+
+Defaults no document gives: the pay (the minimum wage) and a spell of 6 months (a season of
+project work). The placement machinery is :class:`~.public_welfare_posts.Placement`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from pydantic import Field
+
+from ..ledger import Fund
+from ..units import Share, Yuan
+from .base import AppliedLeverParams, Lever
+from .public_welfare_posts import Placement, fill_places
+
+
+class Params(AppliedLeverParams):
+    jobs: float = Field(0.0, ge=0.0, description="work-relief jobs open at a time, persons")
+    wage: Yuan | None = Field(None, description="yuan a month paid to a worker; default the region's minimum wage")
+    months: int = Field(6, ge=1, le=36, description="months of one spell of project work (default 6, a season; no document gives a number)")
+    local_share: Share = Field(0.7, description="least share of the jobs kept for local labour (004 §2: at least 70 %)")
+    rural_only: bool = Field(False, description="only rural-hukou labour (农村劳动力) is placed")
+
+
+class WorkRelief(Placement, Lever):
+    name = "work_relief"
+    Params: ClassVar = Params
+    fund = Fund.EMPLOYMENT_SUBSIDY
+    line = "work_relief"
+
+    def select(self, candidates: np.ndarray) -> np.ndarray:
+        w = self.model.workers
+        room = self.p.jobs - self.occupied()
+        if self.p.rural_only:
+            candidates = candidates[~w.urban_hukou[candidates]]
+        if room <= 0 or len(candidates) == 0:
+            return candidates[:0]
+        candidates = candidates[np.argsort(self.draw(w.id[candidates], 0), kind="stable")]
+        u = self.draw(w.id[candidates], 1)
+        weight = w.weight[candidates].astype(np.float64)
+        local = w.local[candidates]
+        placed_local = fill_places(candidates[local], weight[local], room, u[local])
+        outsiders = self.members[~w.local[self.members]]
+        room_outside = min(room - self.occupied(placed_local), (1 - self.p.local_share) * self.p.jobs - self.occupied(outsiders))
+        placed_outside = fill_places(candidates[~local], weight[~local], room_outside, u[~local])
+        return np.concatenate([placed_local, placed_outside])
