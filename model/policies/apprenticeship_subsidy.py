@@ -54,6 +54,7 @@ class Params(AppliedLeverParams):
 class ApprenticeshipSubsidy(Lever):
     name = "apprenticeship_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"amount_per_year": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

@@ -38,7 +38,7 @@ afterwards (subsidies running for their duration, loans until repaid or defaulte
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from zlib import crc32
 
 import numpy as np
@@ -81,6 +81,9 @@ class Lever:
     name: ClassVar[str]
     Params: ClassVar[type[LeverParams]]
     fund: ClassVar[Fund]
+    #: parameter values at which the lever changes nothing (zero subsidy, no places): with
+    #: them a scenario reproduces its baseline exactly (tests/test_neutral.py checks it)
+    neutral: ClassVar[dict[str, Any]]
 
     def __init__(self, model: LabourMarket, params: LeverParams):
         self.model = model

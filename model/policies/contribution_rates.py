@@ -36,6 +36,7 @@ class Params(LeverParams):
 class ContributionRates(Lever):
     name = "contribution_rates"
     Params: ClassVar = Params
+    neutral: ClassVar = {}  # no rate given: the scenario's [contributions] rates stay in force
     fund = Fund.UI
 
     def contribution_rates(self, rates):

@@ -47,6 +47,7 @@ class Params(AppliedLeverParams):
 class GigAccidentInsurance(Lever):
     name = "gig_accident_insurance"
     Params: ClassVar = Params
+    neutral: ClassVar = {"amount": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

@@ -61,6 +61,7 @@ class Params(AppliedLeverParams):
 class GraduateRetentionBonus(Lever):
     name = "graduate_retention_bonus"
     Params: ClassVar = Params
+    neutral: ClassVar = {"amounts": {}}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

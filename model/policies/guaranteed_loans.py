@@ -206,6 +206,7 @@ def recent_graduates(model, rows: np.ndarray, within: int = 2) -> np.ndarray:
 class GuaranteedLoans(Lever):
     name = "guaranteed_loans"
     Params: ClassVar = Params
+    neutral: ClassVar = {"individual_cap": 0.0, "per_partner_cap": 0.0, "partnership_cap": 0.0, "firm_cap": 0.0}
     fund = Fund.GUARANTEE
 
     def __init__(self, model, params):

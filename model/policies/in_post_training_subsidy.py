@@ -55,6 +55,7 @@ class Params(AppliedLeverParams):
 class InPostTrainingSubsidy(Lever):
     name = "in_post_training_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"standard_subsidy": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

@@ -61,6 +61,7 @@ class Params(AppliedLeverParams):
 class InternshipSubsidy(Lever):
     name = "internship_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"places": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

@@ -56,6 +56,7 @@ class Params(AppliedLeverParams):
 class JobSeekingSubsidy(Lever):
     name = "job_seeking_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"amount": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

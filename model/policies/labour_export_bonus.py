@@ -58,6 +58,7 @@ class Params(AppliedLeverParams):
 class LabourExportBonus(Lever):
     name = "labour_export_bonus"
     Params: ClassVar = Params
+    neutral: ClassVar = {"bonus": 0.0, "organiser_reward": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

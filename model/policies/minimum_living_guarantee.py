@@ -55,6 +55,7 @@ class Params(AppliedLeverParams):
 class MinimumLivingGuarantee(Lever):
     name = "minimum_living_guarantee"
     Params: ClassVar = Params
+    neutral: ClassVar = {"threshold": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

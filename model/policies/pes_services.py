@@ -65,6 +65,7 @@ class Params(AppliedLeverParams):
 class PesServices(Lever):
     name = "pes_services"
     Params: ClassVar = Params
+    neutral: ClassVar = {"follow_ups_per_month": 0, "fairs_per_month": 0.0, "assistance": False}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

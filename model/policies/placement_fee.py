@@ -53,6 +53,7 @@ class Params(AppliedLeverParams):
 class PlacementFee(Lever):
     name = "placement_fee"
     Params: ClassVar = Params
+    neutral: ClassVar = {"fee": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

@@ -189,6 +189,7 @@ class Params(AppliedLeverParams):
 class PublicWelfarePosts(Placement, Lever):
     name = "public_welfare_posts"
     Params: ClassVar = Params
+    neutral: ClassVar = {"posts": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
     line = "public_welfare_posts"
 

@@ -53,6 +53,7 @@ class Params(AppliedLeverParams):
 class RuralGraduateAllowance(Lever):
     name = "rural_graduate_allowance"
     Params: ClassVar = Params
+    neutral: ClassVar = {"share_of_minimum_wage": 0.0, "with_insurance": False}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

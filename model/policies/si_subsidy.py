@@ -126,6 +126,7 @@ class Params(AppliedLeverParams):
 class SiSubsidy(Lever):
     name = "si_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"pension_share": 0.0, "medical_share": 0.0, "ui_share": 0.0, "formula": "share_of_base", "poverty_formula": "share_of_base"}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

@@ -73,6 +73,7 @@ class Params(AppliedLeverParams):
 class SkillUpgradeSubsidy(Lever):
     name = "skill_upgrade_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"amount_by_level": {}}
     fund = Fund.UI
 
     def __init__(self, model, params):

@@ -72,6 +72,7 @@ class Params(AppliedLeverParams):
 class StablePostLoans(Lever):
     name = "stable_post_loans"
     Params: ClassVar = Params
+    neutral: ClassVar = {"credit_cap": 0.0}
     fund = Fund.GUARANTEE
 
     def __init__(self, model, params):

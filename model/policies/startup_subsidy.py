@@ -73,6 +73,7 @@ class Params(AppliedLeverParams):
 class StartupSubsidy(Lever):
     name = "startup_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"opening_subsidy": 0.0, "opening_subsidy_firm": 0.0, "rent_subsidy": 0.0, "trademark_subsidy": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

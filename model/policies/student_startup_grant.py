@@ -51,6 +51,7 @@ class Params(AppliedLeverParams):
 class StudentStartupGrant(Lever):
     name = "student_startup_grant"
     Params: ClassVar = Params
+    neutral: ClassVar = {"amount": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

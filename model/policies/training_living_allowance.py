@@ -61,6 +61,7 @@ class Params(AppliedLeverParams):
 class TrainingLivingAllowance(Lever):
     name = "training_living_allowance"
     Params: ClassVar = Params
+    neutral: ClassVar = {"per_day": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

@@ -105,6 +105,7 @@ class Params(AppliedLeverParams):
 class TrainingSubsidy(Lever):
     name = "training_subsidy"
     Params: ClassVar = Params
+    neutral: ClassVar = {"standard_subsidy": 0.0, "tiers": []}
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):

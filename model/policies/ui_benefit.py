@@ -81,6 +81,7 @@ def entitled_months(table: dict[int, int], ui_months: np.ndarray) -> np.ndarray:
 class UiBenefit(Lever):
     name = "ui_benefit"
     Params: ClassVar = Params
+    neutral: ClassVar = {"extension_months": 0}  # no level or duration given: the scenario's [ui] rules
     fund = Fund.UI
 
     def __init__(self, model, params):

@@ -38,6 +38,7 @@ class Params(AppliedLeverParams):
 class UiLumpSumStartup(Lever):
     name = "ui_lump_sum_startup"
     Params: ClassVar = Params
+    neutral: ClassVar = {"take_up": 0.0}  # the lump sum is the claimant's own remaining benefit: nobody claiming it is neutral
     fund = Fund.UI
 
     def __init__(self, model, params):

@@ -54,6 +54,7 @@ class Params(AppliedLeverParams):
 class UiRefund(Lever):
     name = "ui_refund"
     Params: ClassVar = Params
+    neutral: ClassVar = {"share": 0.0}
     fund = Fund.UI
 
     def __init__(self, model, params):

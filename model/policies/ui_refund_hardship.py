@@ -66,6 +66,7 @@ class Params(AppliedLeverParams):
 class UiRefundHardship(Lever):
     name = "ui_refund_hardship"
     Params: ClassVar = Params
+    neutral: ClassVar = {"months": 0, "contribution_share": 0.0}
     fund = Fund.UI
 
     def __init__(self, model, params):

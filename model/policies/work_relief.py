@@ -48,6 +48,7 @@ class Params(AppliedLeverParams):
 class WorkRelief(Placement, Lever):
     name = "work_relief"
     Params: ClassVar = Params
+    neutral: ClassVar = {"jobs": 0.0}
     fund = Fund.EMPLOYMENT_SUBSIDY
     line = "work_relief"
 
