@@ -59,7 +59,7 @@ def self_employed(model):
 
 
 def policy_row(model, name, date):
-    return next(r for r in model.policy_rows if r[0] == date and r[1] == name)[2:]
+    return next(r for r in model.policy_rows if r[0] == date and r[1] == name)[2:8]
 
 
 # --- guaranteed_loans: founders ---------------------------------------------------------------
@@ -72,7 +72,9 @@ def test_founder_loan_with_interest_subsidised_by_the_guarantee_fund():
     model = run(population, {"guaranteed_loans": LOANS}, months=3, startup_capital_median=60_000.0)
     assert self_employed(model) == [1, 2, 3]  # row 4 is in no eligible group: 10,000 < 60,000
     loans = lever(model, "guaranteed_loans")
-    assert loans.new_loans == {2019: pytest.approx(3 * 50_000.0)}  # each borrows 60,000 - 10,000
+    assert loans.lent_in_year == {2019: pytest.approx(3 * 50_000.0)}  # each borrows 60,000 - 10,000
+    january = next(r for r in model.policy_rows if r[:2] == ("2019-01", "guaranteed_loans"))
+    assert january[-1] == pytest.approx(3 * 50_000.0)  # the lent column
     paid = entries(model, "loan_interest_subsidy")
     assert list(paid["date"]) == ["2019-02"] * 3 + ["2019-03"] * 3  # from the month after the loan
     assert set(paid["recipient_kind"]) == {"bank"} and list(paid["recipient_id"]) == [1, 2, 3, 1, 2, 3]

@@ -63,7 +63,7 @@ def lines(model, line):
 
 
 def row(model, date, lever):
-    return [r for r in model.policy_rows if r[0] == date and r[1] == lever][0][2:]
+    return [r for r in model.policy_rows if r[0] == date and r[1] == lever][0][2:8]
 
 
 def same(a, b):

@@ -47,8 +47,8 @@ def by_month(model, line):
 
 
 def row(model, lever, date):
-    """claims, recipients, paid, refused, refused yuan, entrants of one lever in one month."""
-    return [r for r in model.policy_rows if r[0] == date and r[1] == lever][0][2:]
+    """claims, recipients, paid, refused, refused yuan, entrants of one lever in one month (not lent)."""
+    return [r for r in model.policy_rows if r[0] == date and r[1] == lever][0][2:8]
 
 
 # --- internship_subsidy ------------------------------------------------------------------
@@ -685,4 +685,4 @@ def test_neutral_settings_leave_the_baseline_exactly(name, params):
     monthly = model.datacollector.get_model_vars_dataframe()
     assert monthly.equals(base.datacollector.get_model_vars_dataframe())
     assert np.array_equal(model.workers.status, base.workers.status)
-    assert all(r[2:] == (0.0,) * 6 for r in model.policy_rows)
+    assert all(r[2:] == (0.0,) * 7 for r in model.policy_rows)

@@ -34,7 +34,7 @@ def entries(model, line):
 
 
 def policy_row(model, date, lever):
-    return [r for r in model.policy_rows if r[0] == date and r[1] == lever][0][2:]
+    return [r for r in model.policy_rows if r[0] == date and r[1] == lever][0][2:8]
 
 
 def hires(model):

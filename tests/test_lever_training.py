@@ -31,13 +31,14 @@ def lines(model, line):
 
 
 def row_of(model, month, lever):
-    """The month's indicators of a lever: claims, recipients, paid, refused, refused_yuan, entrants."""
+    """The month's indicators of a lever, by column of the policies output."""
     row = [r for r in model.policy_rows if r[0] == month and r[1] == lever][0]
     return dict(zip(POLICY_COLUMNS[2:], row[2:]))
 
 
-def counts(claims, recipients, paid, refused, refused_yuan, entrants):
-    return dict(claims=claims, recipients=recipients, paid=paid, refused=refused, refused_yuan=refused_yuan, entrants=entrants)
+def counts(claims, recipients, paid, refused, refused_yuan, entrants, lent=0.0):
+    return dict(claims=claims, recipients=recipients, paid=paid, refused=refused, refused_yuan=refused_yuan, entrants=entrants,
+                lent=lent)
 
 
 # --- training_subsidy -------------------------------------------------------------------------

@@ -9,7 +9,8 @@ A lever is a ``[policies.NAME]`` section of a scenario (its :class:`LeverParams`
   a founder's credit, a seeker's search effort, enrolment in a programme);
 - **payment**: :meth:`Lever.pay`, which posts ledger entries on the lever's fund and line,
   refuses claims beyond the budget, and counts claims, recipients and amounts;
-- **indicators**: the counts :meth:`Lever.pay` keeps, written to the ``policies`` output.
+- **indicators**: the counts :meth:`Lever.pay` and :meth:`Lever.admit` keep, plus ``lent``
+  (yuan of new loans, for loan levers), written to the ``policies`` output.
 
 Hooks a lever may define (all optional). They are called every month: a lever admits new
 claims only inside its window (:meth:`Lever.active`) but keeps the commitments it made there
@@ -91,6 +92,7 @@ class Lever:
         self.start, self.end = parse_month(params.start), parse_month(params.end)
         self.key = crc32(self.name.encode())  # the lever's own sub-streams of random draws
         self.paid_in_year: dict[int, float] = {}
+        self.lent_in_year: dict[int, float] = {}  # loan levers: yuan of new loans by year
         self.stats = _empty_stats()
 
     def active(self) -> bool:
@@ -159,6 +161,12 @@ class Lever:
         loans granted, hires subsidised): the ``entrants`` indicator targets count."""
         self.stats["entrants"] += float(np.sum(weight))
 
+    def count_loans(self, yuan: float) -> None:
+        """Record new loans made this month: the ``lent`` indicator (T-loans) and the year's volume."""
+        self.stats["lent"] += yuan
+        year = year_of(self.model.month)
+        self.lent_in_year[year] = self.lent_in_year.get(year, 0.0) + yuan
+
     def _ids(self, recipient: Recipient, rows: np.ndarray) -> np.ndarray:
         if recipient == Recipient.WORKER:
             return self.model.workers.id[rows]
@@ -173,4 +181,4 @@ class Lever:
 
 
 def _empty_stats() -> dict[str, float]:
-    return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan", "entrants"), 0.0)
+    return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent"), 0.0)

@@ -49,9 +49,9 @@ lending banks and the guarantee-fund operator; rural self-employed farmers eligi
   ``budget`` are refused: the borrower then pays the interest; a refused default compensation
   is the bank's loss and nothing is recovered.
 - indicators: claims, recipients and yuan of every payment (kept by ``pay``); entrants: founders
-  and firms granted a loan in the month; the lever also
-  keeps ``new_loans`` (yuan of new loans by year, the T-loans indicator) and ``defaults``
-  (yuan compensated by year), which the ``policies`` output has no column for.
+  and firms granted a loan in the month; ``lent``: yuan of new loans in the month (the T-loans
+  indicator, ``policies.guaranteed_loans.lent``); the lever also keeps ``defaults`` (yuan
+  compensated by year), which the ``policies`` output has no column for.
 
 New loans are made only inside the window; loans made inside it are serviced, subsidised,
 compensated and recovered afterwards.
@@ -219,7 +219,6 @@ class GuaranteedLoans(Lever):
         self._firm_barred = np.zeros(0, dtype=bool)
         self._offers: tuple | None = None  # (month, rows, offer, savings) between startup_credit and started
         self._recoveries: dict[int, list[tuple[str, Recipient, np.ndarray, np.ndarray]]] = {}
-        self.new_loans: dict[int, float] = {}  # yuan of new loans (persons and firms) by year
         self.defaults: dict[int, float] = {}  # yuan compensated by year
 
     # --- eligibility ---------------------------------------------------------------------
@@ -297,8 +296,7 @@ class GuaranteedLoans(Lever):
         self.people.add(borrowers, loan, weight, m.month)
         self._taken[borrowers] += 1
         self.admit(weight)
-        year = year_of(m.month)
-        self.new_loans[year] = self.new_loans.get(year, 0.0) + float((loan * weight).sum())
+        self.count_loans(float((loan * weight).sum()))
 
     def lend_to_firms(self) -> None:
         p, m, f = self.p, self.model, self.model.firms
@@ -311,8 +309,7 @@ class GuaranteedLoans(Lever):
             return
         self._firm_taken[rows] += 1
         self.admit(weight)
-        year = year_of(m.month)
-        self.new_loans[year] = self.new_loans.get(year, 0.0) + float((amount * weight).sum())
+        self.count_loans(float((amount * weight).sum()))
 
     # --- payments ------------------------------------------------------------------------
 
@@ -397,7 +394,7 @@ class GuaranteedLoans(Lever):
         if self.active():
             self.lend_to_firms()
         if month_of(m.month) == 12:
-            volume = self.new_loans.get(year_of(m.month), 0.0)
+            volume = self.lent_in_year.get(year_of(m.month), 0.0)
             self.pay("bank_reward", self.p.reward_share * volume, Recipient.BANK, np.array([-1]), np.array([1.0]))
         people.compact(m.month)
         book.compact(m.month)

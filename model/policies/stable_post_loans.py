@@ -27,8 +27,8 @@ nor the layoffs; the defaults below are documented choices.
   rate. The loans are not guaranteed: a firm that closes owing leaves the loss with the bank
   (no fund pays; the lever counts it in ``losses``);
 - indicators: claims, recipients and yuan of the subsidy (kept by ``pay``); entrants: firms
-  granted a loan in the month; ``new_loans`` and
-  ``losses`` (yuan by year) on the lever.
+  granted a loan in the month; ``lent``: yuan of new loans in the month; ``losses`` (yuan by
+  year) on the lever.
 
 New loans are made only inside the window; subsidies continue for loans made inside it.
 """
@@ -79,7 +79,6 @@ class StablePostLoans(Lever):
         super().__init__(model, params)
         self.loans = LoanBook()  # borrower = firm row
         self._hires_last_year = np.zeros(0, dtype=np.int32)
-        self.new_loans: dict[int, float] = {}
         self.losses: dict[int, float] = {}
 
     def year_end(self) -> None:
@@ -111,8 +110,7 @@ class StablePostLoans(Lever):
         if len(rows) == 0:
             return
         self.admit(weight)
-        year = year_of(m.month)
-        self.new_loans[year] = self.new_loans.get(year, 0.0) + float((amount * weight).sum())
+        self.count_loans(float((amount * weight).sum()))
 
     # --- payment -------------------------------------------------------------------------
 
