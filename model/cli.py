@@ -1,4 +1,4 @@
-"""The ``lmsim`` command line: run, check, bench."""
+"""The ``lmsim`` command line: run, check, levers, bench."""
 
 from __future__ import annotations
 
@@ -53,6 +53,19 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _levers(args: argparse.Namespace) -> int:
+    from .lever_reference import detail, markdown_table
+    from .policies import REGISTRY
+
+    if args.name is None:
+        print(markdown_table())
+        return 0
+    if args.name not in REGISTRY:
+        raise ScenarioError([f"lever {args.name!r}: unknown; allowed: {', '.join(sorted(REGISTRY))}"])
+    print(detail(args.name))
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from .bench import main
 
@@ -75,6 +88,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--kind", choices=["workers", "firms"], help="table kind (default: guessed from the columns)")
     check.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
     check.set_defaults(func=_check)
+    levers = sub.add_parser("levers", help="list the policy levers (a Markdown table), or describe one with its parameters")
+    levers.add_argument("name", nargs="?", help="a lever name, e.g. ui_refund")
+    levers.set_defaults(func=_levers)
     bench = sub.add_parser("bench", help="print worker-months per second and peak memory at 100k and 1M workers")
     bench.add_argument("--case", action="append", help="run only these cases (city-100k, city-1m, steady-state-1m)")
     bench.set_defaults(func=_bench)

@@ -151,3 +151,39 @@ def test_cli_check_reports_and_exits_2(tmp_path, capsys):
 )
 def test_bad_policy_sections(tmp_path, change, expected):
     fails(write(tmp_path, GOOD + change), *expected)
+
+
+def test_readme_lever_table_is_current():
+    """The README's lever table is what `lmsim levers` prints: documentation cannot drift."""
+    from lmsim.lever_reference import TABLE_END, TABLE_START, markdown_table
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split(TABLE_START)[1].split(TABLE_END)[0].strip()
+    assert table == markdown_table(), "README lever table is stale: paste the output of `lmsim levers`"
+
+
+@pytest.mark.parametrize("lever, parameter, unit", [
+    ("guaranteed_loans", "individual_cap", "yuan"), ("apprenticeship_subsidy", "amount_per_year", "yuan a year"),
+    ("ui_refund", "share", "share"), ("ui_refund", "payment_month", "month of the year, 1-12"),
+    ("ui_refund", "layoff_threshold", "share"), ("ui_refund", "share_by_size", "table share"),
+    ("training_subsidy", "capacity", "persons"), ("training_subsidy", "course_months", "months"),
+    ("pes_services", "fairs_per_month", "fairs a month"), ("pes_services", "fair_effort", "multiplier"),
+    ("hiring_subsidy", "labour_intensive", "yes/no"), ("si_subsidy", "formula", "one of share_of_base, employer_actual"),
+    ("guaranteed_loans", "counter_guarantee_threshold", "yuan"), ("minimum_living_guarantee", "threshold", "yuan"),
+])
+def test_lever_parameter_units(lever, parameter, unit):
+    from lmsim.lever_reference import parameters
+    from lmsim.policies import REGISTRY
+
+    units = {name: u for name, u, *_ in parameters(REGISTRY[lever])}
+    assert units[parameter] == unit
+
+
+def test_levers_command_lists_and_describes(capsys):
+    assert main(["levers"]) == 0
+    assert "| `ui_refund` | unemployment-insurance stable-post refund (失业保险稳岗返还) | 2.1 |" in capsys.readouterr().out
+    assert main(["levers", "guaranteed_loans"]) == 0
+    out = capsys.readouterr().out
+    assert "individual_cap (yuan) = 150000.0, neutral 0.0" in out and "fund: guarantee_fund" in out
+    assert main(["levers", "no_such_lever"]) == 2
+    assert "allowed: apprenticeship_subsidy" in capsys.readouterr().err

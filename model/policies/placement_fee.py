@@ -46,7 +46,7 @@ class Params(AppliedLeverParams):
     fee: Yuan = Field(300.0, description="yuan to the agency per poverty-registered worker placed and retained (001 (十九))")
     retention_months: int = Field(6, ge=1, le=60, description="months in the job before the fee is paid (001 (十九))")
     search_boost: NonNegative = Field(
-        0.3, description="extra search effectiveness of seekers an agency works for (no source: the PES boost, 0.3)"
+        0.3, description="extra search effectiveness of seekers an agency works for, share (no source: the PES boost, 0.3)"
     )
 
 
