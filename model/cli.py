@@ -1,8 +1,9 @@
-"""The ``lmsim`` command line: run, check, levers, bench."""
+"""The ``lmsim`` command line: run, check, levers, batch, sensitivity, bench."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,13 @@ def _check(args: argparse.Namespace) -> int:
             raise ScenarioError(problems)
         print(f"{path}: valid {kind} table, {len(frame):,} rows")
         return 0
+    if _is_experiment(path):
+        from .experiment import Experiment
+
+        experiment = Experiment.from_file(path)
+        print(f"{path}: valid experiment '{experiment.spec.experiment.name}', {len(experiment.points):,} points, "
+              f"{experiment.n_runs:,} runs, every point's scenario valid")
+        return 0
     scenario = load_scenario(resolve_path(args.file), args.set)
     if scenario.population.workers_table:
         from .tables import load_population
@@ -51,6 +59,16 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{scenario.path}: population tables valid ({len(workers):,} workers, {len(firms):,} firms)")
     print(f"{scenario.path}: valid scenario '{scenario.scenario.name}', {scenario.scenario.start} + {scenario.scenario.months} months")
     return 0
+
+
+def _is_experiment(path: Path) -> bool:
+    """An experiment file is a TOML file with an [experiment] table."""
+    import tomllib
+
+    try:
+        return "experiment" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # not readable or not TOML: the scenario loader says why
 
 
 def _levers(args: argparse.Namespace) -> int:
@@ -66,10 +84,51 @@ def _levers(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from .bench import main
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    from .experiment import Experiment
 
-    main(args.case)
+    experiment = Experiment.from_file(args.experiment)  # a bad file fails here, before any run
+    out = Path(args.out or Path("results") / Path(args.experiment).stem)
+    store = run_batch(experiment, out, workers=args.workers, scheduler=args.scheduler,
+                      retry_failed=args.retry_failed, max_attempts=args.max_attempts)
+    frame = store.frame()
+    failed = frame[frame["status"] == "failed"]
+    print(f"{experiment.spec.experiment.name}: {len(frame):,} of {experiment.n_runs:,} runs in {out / 'results'}, "
+          f"{len(failed):,} failed")
+    for row in failed.head(5).itertuples():
+        print(f"  run {row.run} (point {row.point}, replication {row.replication}): {row.error.splitlines()[0]}")
+    if len(failed) > 5:
+        print(f"  ... and {len(failed) - 5} more in {out / 'manifest.jsonl'}")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from .sensitivity import write
+
+    analysis = write(args.results, args.output or None, args.conf_level, args.out)
+    out = Path(args.out or Path(args.results) / "sensitivity")
+    with pd_options():
+        print(analysis.indices.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    for warning in analysis.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"wrote indices.csv, one CSV and PNG chart per output, warnings.txt to {out}")
+    return 0
+
+
+def pd_options():
+    import pandas as pd
+
+    return pd.option_context("display.width", 200, "display.max_rows", 500)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import batch_main, main
+
+    if args.batch:
+        batch_main()
+    else:
+        main(args.case)
     return 0
 
 
@@ -83,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a scenario field, e.g. population.workers=50000")
     run.add_argument("--out", help="output folder (default: results/SCENARIO)")
     run.set_defaults(func=_run)
-    check = sub.add_parser("check", help="validate a scenario (TOML) or a population table (CSV/Parquet)")
+    check = sub.add_parser("check", help="validate a scenario or experiment (TOML) or a population table (CSV/Parquet)")
     check.add_argument("file")
     check.add_argument("--kind", choices=["workers", "firms"], help="table kind (default: guessed from the columns)")
     check.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
@@ -91,17 +150,33 @@ def parser() -> argparse.ArgumentParser:
     levers = sub.add_parser("levers", help="list the policy levers (a Markdown table), or describe one with its parameters")
     levers.add_argument("name", nargs="?", help="a lever name, e.g. ui_refund")
     levers.set_defaults(func=_levers)
+    batch = sub.add_parser("batch", help="run an experiment's runs on this machine or a Dask cluster; resumes where it stopped")
+    batch.add_argument("experiment", help="experiment file (TOML)")
+    batch.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    batch.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786 (default: a local process pool)")
+    batch.add_argument("--out", help="results folder (default: results/EXPERIMENT)")
+    batch.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
+    batch.add_argument("--max-attempts", type=int, default=3, help="attempts of a run whose worker dies (default 3)")
+    batch.set_defaults(func=_batch)
+    sens = sub.add_parser("sensitivity", help="Sobol, Morris or RBD-FAST indices of a batch's results, with tables and charts")
+    sens.add_argument("results", help="a results folder written by lmsim batch")
+    sens.add_argument("--output", action="append", help="outputs to analyse (default: all)")
+    sens.add_argument("--conf-level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    sens.add_argument("--out", help="folder for the tables and charts (default: RESULTS/sensitivity)")
+    sens.set_defaults(func=_sensitivity)
     bench = sub.add_parser("bench", help="print worker-months per second and peak memory at 100k and 1M workers")
     bench.add_argument("--case", action="append", help="run only these cases (city-100k, city-1m, steady-state-1m)")
+    bench.add_argument("--batch", action="store_true", help="instead: the batch layer's peak memory (200 and 2,000 runs) and throughput (1 and 2 workers)")
     bench.set_defaults(func=_bench)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if getattr(args, "runs", 1) < 1:
-        print("lmsim: --runs must be at least 1", file=sys.stderr)
-        return 2
+    for option in ("runs", "workers", "max_attempts"):
+        if getattr(args, option, 1) < 1:
+            print(f"lmsim: --{option.replace('_', '-')} must be at least 1", file=sys.stderr)
+            return 2
     try:
         return args.func(args)
     except ScenarioError as exc:

@@ -19,8 +19,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
-from scipy.special import ndtri
-from scipy.stats import poisson
+from scipy.special import ndtri, pdtr, pdtrik
 
 from . import kernels
 
@@ -114,7 +113,12 @@ def choice(
 def poisson_count(seed: int, key: int, month: int, purpose: int, mean: float) -> int:
     """One Poisson count for an aggregate event (e.g. firm entries), keyed like any draw."""
     u = uniform(seed, np.array([key]), month, purpose)[0]
-    return int(poisson.ppf(u, mean)) if mean > 0 else 0
+    if mean <= 0:
+        return 0
+    # the inverse CDF as scipy.stats.poisson.ppf computes it, without importing scipy.stats
+    k = float(np.ceil(pdtrik(u, mean)))
+    below = max(k - 1.0, 0.0)
+    return int(below if pdtr(below, mean) >= u else k)
 
 
 def threshold(p: float) -> np.uint64:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import tomllib
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -29,6 +29,8 @@ from .policies import Policies
 from .targets import Target
 from .units import Month, NonNegative, Positive, Section, Share, Yuan
 
+
+M = TypeVar("M", bound=BaseModel)
 
 #: the shipped scenario files, installed as the package ``lmsim.scenarios``
 BUILTIN_DIR = Path(str(files("lmsim.scenarios")))
@@ -426,20 +428,25 @@ def load_scenario(name: str | Path, overrides: list[str] | None = None) -> Scena
 
 
 def validate_scenario(data: dict[str, Any], path: str = "<scenario>") -> Scenario:
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError([_describe(path, err) for err in exc.errors()]) from None
+    scenario = validate(Scenario, data, path)
     scenario._path = path
     return scenario
 
 
-def _describe(path: str, err: dict[str, Any]) -> str:
+def validate(model: type[M], data: dict[str, Any], path: str) -> M:
+    """``model`` validated from ``data`` read from ``path``; ScenarioError lists every problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_describe(path, err, model) for err in exc.errors()]) from None
+
+
+def _describe(path: str, err: dict[str, Any], root: type[BaseModel] = Scenario) -> str:
     """One readable line per pydantic error: file, field, problem, what is allowed."""
     loc = ".".join(str(p) for p in err["loc"] if p not in ("function-after",))
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        allowed = _allowed_fields(err["loc"][:-1])
+        allowed = _allowed_fields(err["loc"][:-1], root)
         msg = f"unknown field; allowed here: {', '.join(allowed)}"
     elif err["type"] == "missing":
         msg = "required field is missing"
@@ -447,8 +454,8 @@ def _describe(path: str, err: dict[str, Any]) -> str:
     return f"{path}: field '{loc or '<top>'}': {msg}{got}"
 
 
-def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
-    model: type[BaseModel] = Scenario
+def _allowed_fields(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
+    model = root
     for part in loc:
         if isinstance(part, int):
             continue

@@ -243,6 +243,14 @@ class LabourMarket(mesa.Model):
         self.datacollector.collect(self)
         self.month += 1
 
+    def release(self) -> None:
+        """Let this model be freed once its results are taken. mesa 3.3 keeps every model in
+        a class-level dict (``Agent._ids``, mesa issue #3179, fixed in later releases) and its
+        agents refer back to it: without this, each run of a batch stays in memory."""
+        for agent in list(self.agents):
+            agent.remove()
+        getattr(mesa.Agent, "_ids", {}).pop(self, None)
+
     def _roll_year(self) -> None:
         f = self.firms
         f.contributions_last_year[:] = f.contributions_this_year
@@ -335,5 +343,7 @@ class Simulation:
         start = self.scenario.scenario.start_month
         policies = pd.DataFrame(model.policy_rows, columns=list(POLICY_COLUMNS))
         targets = evaluate_targets(self.scenario.targets, monthly, policies)
-        return Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, targets, self.scenario, self.seed)
+        results = Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, targets, self.scenario, self.seed)
+        model.release()
+        return results
 

@@ -42,14 +42,24 @@ class Target(Section):
     def _checks(self) -> Target:
         if parse_month(self.end) < parse_month(self.start):
             raise ValueError(f"end {self.end} is before start {self.start}")
-        if not self.indicator.startswith("policies.") and self.indicator not in COLUMNS[1:]:
-            raise ValueError(f"unknown indicator {self.indicator!r}; allowed: {', '.join(COLUMNS[1:])} or policies.LEVER.COLUMN")
-        if self.indicator.startswith("policies.") and len(self.indicator.split(".")) != 3:
-            raise ValueError(f"indicator {self.indicator!r} must read policies.LEVER.COLUMN")
+        check_indicator(self.indicator)
         return self
 
 
-def _series(monthly: pd.DataFrame, policies: pd.DataFrame, indicator: str) -> pd.Series:
+def check_indicator(indicator: str) -> None:
+    """Raise ValueError unless ``indicator`` is a monthly column or policies.LEVER.COLUMN."""
+    from .policies import POLICY_COLUMNS
+
+    if indicator.startswith("policies."):
+        parts = indicator.split(".")
+        if len(parts) != 3 or parts[2] not in POLICY_COLUMNS[2:]:
+            raise ValueError(f"indicator {indicator!r} must read policies.LEVER.COLUMN, COLUMN one of {', '.join(POLICY_COLUMNS[2:])}")
+    elif indicator not in COLUMNS[1:]:
+        raise ValueError(f"unknown indicator {indicator!r}; allowed: {', '.join(COLUMNS[1:])} or policies.LEVER.COLUMN")
+
+
+def indicator_series(monthly: pd.DataFrame, policies: pd.DataFrame, indicator: str) -> pd.Series:
+    """An indicator's monthly values, indexed by date (a lever's months without a row count as 0)."""
     if not indicator.startswith("policies."):
         return monthly.set_index("date")[indicator]
     _, lever, column = indicator.split(".")
@@ -70,7 +80,7 @@ def evaluate(targets: dict[str, Target], monthly: pd.DataFrame, policies: pd.Dat
     rows = []
     simulated = set(monthly["date"])
     for name, target in targets.items():
-        series = _series(monthly, policies, target.indicator)
+        series = indicator_series(monthly, policies, target.indicator)
         for period, first, last in _periods(target):
             dates = [format_month(m) for m in range(first, last + 1)]
             if not set(dates) <= simulated:

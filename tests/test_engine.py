@@ -90,3 +90,27 @@ def test_indicators_agree_with_a_direct_count(small_overrides):
     assert np.allclose(f.payroll, np.bincount(w.employer[employees], weights=w.wage[employees], minlength=len(f)))
     lf = np.isin(w.status, (*WORKING_STATUSES, Status.UNEMPLOYED))
     assert model.indicators["labour_force"] == pytest.approx(float(w.weight[lf].sum()))
+
+
+def test_a_finished_run_frees_its_model():
+    """A batch runs thousands of models in one process: none may outlive its run (mesa 3.3
+    keeps models in Agent._ids unless released)."""
+    import gc
+    import weakref
+
+    from lmsim.simulation import LabourMarket
+
+    built = []
+    original = LabourMarket.__init__
+
+    def remember(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        built.append(weakref.ref(self))
+
+    LabourMarket.__init__ = remember
+    try:
+        Simulation.from_file("small", overrides=["population.workers=2000", "population.firms=100", "scenario.months=2"]).run(progress=False)
+    finally:
+        LabourMarket.__init__ = original
+    gc.collect()
+    assert len(built) == 1 and built[0]() is None
