@@ -221,13 +221,24 @@ class UnemploymentInsurance(Section):
 
 
 class Funds(Section):
-    """[funds]: opening balances, yuan."""
+    """[funds]: opening balances, yuan, and the reserves below which ``lmsim forecast``
+    reports a fund as short (``[funds.reserves]``, yuan by fund name; default 0)."""
 
     ui_fund: float = 0.0
     employment_subsidy_fund: float = 0.0
     guarantee_fund: float = 0.0
     pension_fund: float = 0.0
     medical_fund: float = 0.0
+    reserves: dict[str, NonNegative] = Field(default_factory=dict, description="yuan by fund name")
+
+    @field_validator("reserves")
+    @classmethod
+    def _known_funds(cls, reserves: dict[str, float]) -> dict[str, float]:
+        funds = ("ui_fund", "employment_subsidy_fund", "guarantee_fund", "pension_fund", "medical_fund")
+        unknown = sorted(set(reserves) - set(funds))
+        if unknown:
+            raise ValueError(f"unknown fund(s) {unknown}; allowed: {', '.join(funds)}")
+        return reserves
 
 
 class Behaviour(Section):

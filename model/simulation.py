@@ -22,7 +22,7 @@ mesa agents; :meth:`LabourMarket.step` simulates one calendar month in a fixed o
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import mesa
@@ -55,7 +55,7 @@ _IS_WORKING = np.isin(np.arange(len(Status)), WORKING_STATUSES)
 class LabourMarket(mesa.Model):
     """One local labour market: workers and firms as columns, agencies as mesa agents."""
 
-    def __init__(self, scenario: Scenario, seed: int, workers: Workers, firms: Firms):
+    def __init__(self, scenario: Scenario, seed: int, workers: Workers, firms: Firms, record_paths: bool = False):
         super().__init__(seed=seed)
         self.scenario = scenario
         self.seed = int(seed)
@@ -73,6 +73,9 @@ class LabourMarket(mesa.Model):
         self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in FUND_NAMES.items()})
         self.policies = PolicySet(self, scenario.policies)
         self.policy_rows: list[tuple] = []
+        self.admissions: list[tuple[str, str, np.ndarray, np.ndarray]] = []  # (date, lever, worker ids, weights)
+        #: with record_paths, each month's worker ids in work and unemployed (for lmsim compare)
+        self.paths: WorkPaths | None = WorkPaths() if record_paths else None
         self.si_agency = SocialInsuranceAgency(self)
         self.pes = PublicEmploymentService(self)
         self.ui_fund = UnemploymentInsuranceFund(self)
@@ -239,7 +242,11 @@ class LabourMarket(mesa.Model):
 
         self.ledger.close_month(self.month)
         self.indicators = compute(self, by_status, young_by_status, searching, vacancies, recipients)
-        self.policy_rows += self.policies.close_month(format_month(self.month))
+        date = format_month(self.month)
+        self.policy_rows += self.policies.close_month(date)
+        self.admissions += [(date, *taken) for taken in self.policies.take_admitted()]
+        if self.paths is not None:
+            self.paths.record(w)
         self.datacollector.collect(self)
         self.month += 1
 
@@ -263,6 +270,33 @@ class LabourMarket(mesa.Model):
         f.hires_this_year[:] = 0
 
 
+class WorkPaths:
+    """Who was in work and who unemployed at the end of each month, as bitmaps over worker
+    ids (an eighth of a byte a person-month), for person-by-person comparisons of runs."""
+
+    def __init__(self):
+        self.in_work: list[np.ndarray] = []
+        self.unemployed: list[np.ndarray] = []
+        self.size = 0
+
+    def record(self, w: Workers) -> None:
+        self.size = max(self.size, int(w.id.max()) + 1 if len(w) else 0)
+        for bits, rows in ((self.in_work, np.isin(w.status, WORKING_STATUSES)), (self.unemployed, w.status == Status.UNEMPLOYED)):
+            flags = np.zeros(self.size, dtype=bool)
+            flags[w.id[rows]] = True
+            bits.append(np.packbits(flags))
+
+    def flags(self, which: str, month: int, ids: np.ndarray) -> np.ndarray:
+        """Whether each id was in work (``which='in_work'``) or unemployed at the end of the
+        ``month``-th simulated month (0-based); ids the run never had are False."""
+        packed = getattr(self, which)[month]
+        ids = np.asarray(ids, dtype=np.int64)
+        inside = (ids >= 0) & (ids < 8 * len(packed))
+        out = np.zeros(len(ids), dtype=bool)
+        out[inside] = (packed[ids[inside] >> 3] >> (7 - (ids[inside] & 7))) & 1
+        return out
+
+
 def _reporter(column: str):
     return lambda model: model.indicators[column]
 
@@ -279,6 +313,10 @@ class Results:
     targets: pd.DataFrame
     scenario: Scenario
     seed: int
+    #: people levers admitted into work (date, lever, worker_id, weight)
+    admissions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ADMISSION_COLUMNS))
+    #: who was in work or unemployed each month, when the run recorded it
+    paths: WorkPaths | None = None
 
     def summary(self) -> str:
         m = self.monthly
@@ -305,6 +343,20 @@ class Results:
         return "\n".join(lines)
 
 
+ADMISSION_COLUMNS = ("date", "lever", "worker_id", "weight")
+
+
+def _admissions(chunks: list[tuple[str, str, np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    if not chunks:
+        return pd.DataFrame(columns=ADMISSION_COLUMNS)
+    return pd.DataFrame({
+        "date": np.repeat([c[0] for c in chunks], [len(c[2]) for c in chunks]),
+        "lever": np.repeat([c[1] for c in chunks], [len(c[2]) for c in chunks]),
+        "worker_id": np.concatenate([c[2] for c in chunks]),
+        "weight": np.concatenate([c[3] for c in chunks]),
+    })
+
+
 def _number(x: float) -> str:
     """Rates as percentages, counts and yuan with thousands separators."""
     return f"{100 * x:.2f}%" if abs(x) < 1 else f"{x:,.0f}"
@@ -313,10 +365,12 @@ def _number(x: float) -> str:
 class Simulation:
     """A scenario ready to run with a given seed."""
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, population: tuple[Workers, Firms] | None = None):
+    def __init__(self, scenario: Scenario, seed: int | None = None, population: tuple[Workers, Firms] | None = None,
+                 record_paths: bool = False):
         self.scenario = scenario
         self.seed = scenario.scenario.seed if seed is None else int(seed)
         self._population = population
+        self.record_paths = record_paths
 
     @classmethod
     def from_file(cls, path: str | Path, seed: int | None = None, overrides: list[str] | None = None) -> Simulation:
@@ -331,7 +385,7 @@ class Simulation:
             workers, firms = load_population(self.scenario)
         else:
             workers, firms = synthesise(self.scenario, self.seed)
-        return LabourMarket(self.scenario, self.seed, workers, firms)
+        return LabourMarket(self.scenario, self.seed, workers, firms, self.record_paths)
 
     def run(self, progress: bool | None = None) -> Results:
         model = self.build()
@@ -343,7 +397,8 @@ class Simulation:
         start = self.scenario.scenario.start_month
         policies = pd.DataFrame(model.policy_rows, columns=list(POLICY_COLUMNS))
         targets = evaluate_targets(self.scenario.targets, monthly, policies)
-        results = Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, targets, self.scenario, self.seed)
+        results = Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, targets, self.scenario,
+                          self.seed, _admissions(model.admissions), model.paths)
         model.release()
         return results
 

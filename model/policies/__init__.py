@@ -133,5 +133,10 @@ class PolicySet:
         """One row per lever, with the columns of :data:`POLICY_COLUMNS`."""
         return [(date, lever.name, *lever.close_month().values()) for lever in self.levers]
 
+    def take_admitted(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(lever, worker ids, weights) of the people each lever admitted this month."""
+        taken = [(lever.name, *lever.take_admitted()) for lever in self.levers]
+        return [t for t in taken if len(t[1])]
+
 
 __all__ = ["CODES", "POLICY_COLUMNS", "REGISTRY", "AppliedLeverParams", "Lever", "LeverParams", "Policies", "PolicySet"]

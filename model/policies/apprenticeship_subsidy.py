@@ -55,6 +55,7 @@ class ApprenticeshipSubsidy(Lever):
     name = "apprenticeship_subsidy"
     Params: ClassVar = Params
     neutral: ClassVar = {"amount_per_year": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -97,7 +98,7 @@ class ApprenticeshipSubsidy(Lever):
         if not self.active() or self.monthly_amount == 0 or len(rows) == 0:
             return
         take = self.young(rows) & self.participates(employer)
-        self.admit(self.model.workers.weight[rows[take]])
+        self.admit(self.model.workers.weight[rows[take]], workers=rows[take])
         self.rows = np.concatenate([self.rows, rows[take]])
         self.firm = np.concatenate([self.firm, employer[take]])
         self.job = np.concatenate([self.job, self.model.workers.job_start[rows[take]]])

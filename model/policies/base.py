@@ -85,6 +85,9 @@ class Lever:
     #: parameter values at which the lever changes nothing (zero subsidy, no places): with
     #: them a scenario reproduces its baseline exactly (tests/test_neutral.py checks it)
     neutral: ClassVar[dict[str, Any]]
+    #: its entrants are people entering work it pays for (hires, placements, start-ups):
+    #: ``lmsim compare`` measures their deadweight against the baseline, person by person
+    enters_work: ClassVar[bool] = False
 
     def __init__(self, model: LabourMarket, params: LeverParams):
         self.model = model
@@ -94,6 +97,7 @@ class Lever:
         self.paid_in_year: dict[int, float] = {}
         self.lent_in_year: dict[int, float] = {}  # loan levers: yuan of new loans by year
         self.stats = _empty_stats()
+        self.admitted: list[np.ndarray] = []  # this month's entrants by worker row, when known
 
     def active(self) -> bool:
         return self.start <= self.model.month <= self.end
@@ -156,10 +160,14 @@ class Lever:
         result[np.flatnonzero(claimed)[paid]] = True
         return result
 
-    def admit(self, weight: np.ndarray) -> None:
+    def admit(self, weight: np.ndarray, workers: np.ndarray | None = None) -> None:
         """Count people or firms newly admitted this month (trainees enrolled, interns placed,
-        loans granted, hires subsidised): the ``entrants`` indicator targets count."""
+        loans granted, hires subsidised): the ``entrants`` indicator targets count. Levers
+        whose entrants are people pass their rows as ``workers`` too, so that the entrants can
+        be followed person by person (deadweight)."""
         self.stats["entrants"] += float(np.sum(weight))
+        if workers is not None and len(workers):
+            self.admitted.append(np.asarray(workers))
 
     def count_loans(self, yuan: float) -> None:
         """Record new loans made this month: the ``lent`` indicator (T-loans) and the year's volume."""
@@ -178,6 +186,13 @@ class Lever:
         """This month's indicators, and a fresh count for the next."""
         stats, self.stats = self.stats, _empty_stats()
         return stats
+
+    def take_admitted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and weights of the workers admitted this month (see :meth:`admit`); a fresh list."""
+        rows = np.concatenate(self.admitted) if self.admitted else np.empty(0, dtype=np.int64)
+        self.admitted = []
+        w = self.model.workers
+        return w.id[rows], w.weight[rows].astype(np.float64)
 
 
 def _empty_stats() -> dict[str, float]:

@@ -207,6 +207,7 @@ class GuaranteedLoans(Lever):
     name = "guaranteed_loans"
     Params: ClassVar = Params
     neutral: ClassVar = {"individual_cap": 0.0, "per_partner_cap": 0.0, "partnership_cap": 0.0, "firm_cap": 0.0}
+    enters_work = True
     fund = Fund.GUARANTEE
 
     def __init__(self, model, params):
@@ -295,7 +296,7 @@ class GuaranteedLoans(Lever):
         weight = w.weight[borrowers].astype(np.float64)
         self.people.add(borrowers, loan, weight, m.month)
         self._taken[borrowers] += 1
-        self.admit(weight)
+        self.admit(weight, workers=borrowers)
         self.count_loans(float((loan * weight).sum()))
 
     def lend_to_firms(self) -> None:

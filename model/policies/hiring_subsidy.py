@@ -52,6 +52,7 @@ class HiringSubsidy(Lever):
     name = "hiring_subsidy"
     Params: ClassVar = Params
     neutral: ClassVar = {"amount": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -95,7 +96,7 @@ class HiringSubsidy(Lever):
         w = self.model.workers
         ok = np.isin(rows, registered) & self.eligible_firms()[employer] & w.insured[rows]
         new = (rows[ok], employer[ok], w.job_start[rows[ok]].astype(np.int64))
-        self.admit(w.weight[rows[ok]])
+        self.admit(w.weight[rows[ok]], workers=rows[ok])
         self._claims = {k: np.concatenate([self._claims[k], v]) for k, v in zip(_CLAIM, new)}
 
     # --- payment ------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class InternshipSubsidy(Lever):
     name = "internship_subsidy"
     Params: ClassVar = Params
     neutral: ClassVar = {"places": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -141,7 +142,7 @@ class InternshipSubsidy(Lever):
         w.programme_left[placed] = self.p.months
         self.interns = np.concatenate([self.interns, placed])
         self.had[placed] = True
-        self.admit(w.weight[placed])
+        self.admit(w.weight[placed], workers=placed)
 
     def pay_hosts(self) -> None:
         w, f = self.model.workers, self.model.firms

@@ -54,6 +54,7 @@ class PlacementFee(Lever):
     name = "placement_fee"
     Params: ClassVar = Params
     neutral: ClassVar = {"fee": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -85,7 +86,7 @@ class PlacementFee(Lever):
         w = self.model.workers
         placed = np.isin(rows, served)
         new = (rows[placed], employer[placed], w.job_start[rows[placed]].astype(np.int64))
-        self.admit(w.weight[rows[placed]])
+        self.admit(w.weight[rows[placed]], workers=rows[placed])
         self._claims = {k: np.concatenate([self._claims[k], v]) for k, v in zip(_CLAIM, new)}
 
     # --- payment ------------------------------------------------------------------------

@@ -129,7 +129,7 @@ class Placement:
                 w.programme_left[placed] = spell
                 w.wage[placed] = self.wage()
                 self.members = np.concatenate([self.members, placed])
-                self.admit(w.weight[placed])
+                self.admit(w.weight[placed], workers=placed)
         self.pay_members()
 
     def pay_members(self) -> None:
@@ -190,6 +190,7 @@ class PublicWelfarePosts(Placement, Lever):
     name = "public_welfare_posts"
     Params: ClassVar = Params
     neutral: ClassVar = {"posts": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
     line = "public_welfare_posts"
 

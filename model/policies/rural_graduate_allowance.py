@@ -54,6 +54,7 @@ class RuralGraduateAllowance(Lever):
     name = "rural_graduate_allowance"
     Params: ClassVar = Params
     neutral: ClassVar = {"share_of_minimum_wage": 0.0, "with_insurance": False}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -104,7 +105,7 @@ class RuralGraduateAllowance(Lever):
         first = self.months_paid[rows] == 0
         paid = self.pay("rural_graduate_allowance", amount, Recipient.WORKER, rows, weight)
         self.months_paid[rows[paid]] += 1
-        self.admit(weight[paid & first])
+        self.admit(weight[paid & first], workers=rows[paid & first])
 
     def offer_top_up(self, seekers: np.ndarray, employer: np.ndarray) -> np.ndarray | float:
         if not self.rural.any() or self.allowance() == 0:

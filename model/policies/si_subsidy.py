@@ -127,6 +127,7 @@ class SiSubsidy(Lever):
     name = "si_subsidy"
     Params: ClassVar = Params
     neutral: ClassVar = {"pension_share": 0.0, "medical_share": 0.0, "ui_share": 0.0, "formula": "share_of_base", "poverty_formula": "share_of_base"}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -288,7 +289,7 @@ class SiSubsidy(Lever):
     # --- the lever's own state -----------------------------------------------------------
 
     def _add(self, rows, employer, start, end, group) -> None:
-        self.admit(self.model.workers.weight[rows])
+        self.admit(self.model.workers.weight[rows], workers=rows)
         new = dict(zip(_SPELL, (rows, employer, start, end, group, np.zeros(len(rows)))))
         self._spells = {k: np.concatenate([self._spells[k], np.asarray(new[k], dtype=self._spells[k].dtype)]) for k in _SPELL}
 

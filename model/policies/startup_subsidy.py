@@ -74,6 +74,7 @@ class StartupSubsidy(Lever):
     name = "startup_subsidy"
     Params: ClassVar = Params
     neutral: ClassVar = {"opening_subsidy": 0.0, "opening_subsidy_firm": 0.0, "rent_subsidy": 0.0, "trademark_subsidy": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -115,7 +116,7 @@ class StartupSubsidy(Lever):
             self.firm = np.concatenate([self.firm, np.full(len(new), -1)])
             self.opened = np.concatenate([self.opened, np.full(len(new), self.model.month)])
             self.rent_left = np.concatenate([self.rent_left, np.full(len(new), self.p.rent_months)])
-            self.admit(self.model.workers.weight[new])
+            self.admit(self.model.workers.weight[new], workers=new)
         self._started = fit(self._started, len(self.model.workers))
         self._started[founders] = True
 

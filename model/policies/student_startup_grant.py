@@ -52,6 +52,7 @@ class StudentStartupGrant(Lever):
     name = "student_startup_grant"
     Params: ClassVar = Params
     neutral: ClassVar = {"amount": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -83,7 +84,7 @@ class StudentStartupGrant(Lever):
         self._claimed[new] = True
         self.founder = np.concatenate([self.founder, new])
         self.opened = np.concatenate([self.opened, np.full(len(new), self.model.month)])
-        self.admit(self.model.workers.weight[new])
+        self.admit(self.model.workers.weight[new], workers=new)
 
     def separated(self, rows: np.ndarray, reason: int) -> None:
         """A business that fails before the grant is due loses it."""

@@ -39,6 +39,7 @@ class UiLumpSumStartup(Lever):
     name = "ui_lump_sum_startup"
     Params: ClassVar = Params
     neutral: ClassVar = {"take_up": 0.0}  # the lump sum is the claimant's own remaining benefit: nobody claiming it is neutral
+    enters_work = True
     fund = Fund.UI
 
     def __init__(self, model, params):
@@ -69,4 +70,4 @@ class UiLumpSumStartup(Lever):
         lump = lump[lookup(rows, founders)]
         weight = w.weight[founders].astype(np.float64)
         paid = self.pay("ui_lump_sum", lump, Recipient.WORKER, founders, weight)
-        self.admit(weight[paid])
+        self.admit(weight[paid], workers=founders[paid])

@@ -49,6 +49,7 @@ class WorkRelief(Placement, Lever):
     name = "work_relief"
     Params: ClassVar = Params
     neutral: ClassVar = {"jobs": 0.0}
+    enters_work = True
     fund = Fund.EMPLOYMENT_SUBSIDY
     line = "work_relief"
 
