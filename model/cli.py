@@ -1,4 +1,4 @@
-"""The ``lmsim`` command line: run, check, levers, batch, sensitivity, bench."""
+"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, bench."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from .rng import replication_seed
 from .scenario import ScenarioError, load_scenario, resolve_path
 
 DEFAULT_SCENARIO = "huyi-baseline"
+DEFAULT_PACKAGE = "huyi-package"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -58,6 +59,65 @@ def _check(args: argparse.Namespace) -> int:
         workers, firms = load_population(scenario)
         print(f"{scenario.path}: population tables valid ({len(workers):,} workers, {len(firms):,} firms)")
     print(f"{scenario.path}: valid scenario '{scenario.scenario.name}', {scenario.scenario.start} + {scenario.scenario.months} months")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from lmsim.reports.report import Provenance, write_compare
+
+    from .compare import compare, without_each_lever
+    from .replications import Replications
+
+    baseline = load_scenario(args.baseline, args.set)  # every file is checked before any run
+    packages = {Path(name).stem: load_scenario(name, args.set) for name in (args.scenario or [DEFAULT_PACKAGE])}
+    seed = baseline.scenario.seed if args.seed is None else args.seed
+    scenarios = {"baseline": baseline, **packages}
+    attribution: dict[str, dict[str, str]] = {}
+    if not args.no_attribution:
+        for label, package in packages.items():
+            for lever, variant in without_each_lever(package).items():
+                scenarios[f"{label} - {lever}"] = variant
+                attribution.setdefault(label, {})[lever] = f"{label} - {lever}"
+    out = Path(args.out or Path("results") / f"compare-{'-'.join(packages)}")
+    reps = Replications(out, scenarios, args.runs, seed)
+    print(f"compare: {len(scenarios)} scenarios x {args.runs} runs ({len(reps.missing())} to run) -> {out}", file=sys.stderr)
+    errors = reps.run(workers=args.workers, scheduler=args.scheduler)
+    if errors:
+        for error in errors[:5]:
+            print(f"lmsim: run failed: {error}", file=sys.stderr)
+        return 1
+    comparison = compare(reps, "baseline", list(packages), attribution)
+    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["compare"] else "lmsim compare"
+    written = write_compare(comparison, Provenance(command, {"baseline": baseline, **packages}, args.runs, seed), out, args.lang)
+    from lmsim.reports.report import headline
+
+    names = {"baseline": "baseline", **{k: v.scenario.name for k, v in packages.items()}}
+    print("\n".join(headline(comparison, names, "en")))
+    print(f"wrote {written[0]} and {len(written) - 1} more files (tables.xlsx, CSV tables, PNG charts)")
+    return 0
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from lmsim.reports.report import Provenance, forecast_headline, write_forecast
+
+    from .forecast import forecast
+    from .replications import Replications
+
+    scenario = load_scenario(args.scenario, args.set)
+    seed = scenario.scenario.seed if args.seed is None else args.seed
+    label = Path(args.scenario).stem
+    out = Path(args.out or Path("results") / f"forecast-{label}")
+    reps = Replications(out, {label: scenario}, args.runs, seed, record_paths=False)
+    errors = reps.run(workers=args.workers, scheduler=args.scheduler)
+    if errors:
+        for error in errors[:5]:
+            print(f"lmsim: run failed: {error}", file=sys.stderr)
+        return 1
+    result = forecast(reps, label)
+    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["forecast"] else "lmsim forecast"
+    written = write_forecast(result, Provenance(command, {label: scenario}, args.runs, seed), out, args.lang)
+    print("\n".join(forecast_headline(result, "en")))
+    print(f"wrote {written[0]} and {len(written) - 1} more files (tables.xlsx, CSV tables, PNG charts)")
     return 0
 
 
@@ -135,6 +195,16 @@ def _bench(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lmsim", description="Simulate a local labour market and the funds that pay for its policies.")
     sub = p.add_subparsers(dest="command", required=True)
+    cmp = sub.add_parser("compare", help="a baseline against policy packages, with common random numbers: net effects, targets, outlays, deadweight; HTML, Excel, CSV, PNG")
+    cmp.add_argument("baseline", nargs="?", default=DEFAULT_SCENARIO, help=f"baseline scenario (default: {DEFAULT_SCENARIO})")
+    cmp.add_argument("scenario", nargs="*", help=f"policy scenarios (default: {DEFAULT_PACKAGE})")
+    _replication_options(cmp)
+    cmp.add_argument("--no-attribution", action="store_true", help="skip the lever-by-lever attribution (one more scenario per lever)")
+    cmp.set_defaults(func=_compare)
+    fc = sub.add_parser("forecast", help="monthly outlays per fund and line with bands, fund balances, the risk a fund runs dry")
+    fc.add_argument("scenario", nargs="?", default=DEFAULT_PACKAGE, help=f"scenario (default: {DEFAULT_PACKAGE})")
+    _replication_options(fc)
+    fc.set_defaults(func=_forecast)
     run = sub.add_parser("run", help="run a scenario and write monthly indicators, the ledger and fund balances")
     run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"scenario file or built-in name (default: {DEFAULT_SCENARIO})")
     run.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
@@ -169,6 +239,16 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--batch", action="store_true", help="instead: the batch layer's peak memory (200 and 2,000 runs) and throughput (1 and 2 workers)")
     bench.set_defaults(func=_bench)
     return p
+
+
+def _replication_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runs", type=int, default=20, help="replications of each scenario (default 20)")
+    p.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
+    p.add_argument("--out", help="output folder (default: results/compare-SCENARIO or results/forecast-SCENARIO)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="report language (default zh)")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a field of every scenario")
 
 
 def main(argv: list[str] | None = None) -> int:

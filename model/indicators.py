@@ -32,7 +32,7 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "youth_unemployment_rate": ("16-24岁青年失业率", "surveyed unemployment rate of 16-24 year-olds, students excluded"),
     "new_urban_jobs": (
         "城镇新增就业",
-        "persons entering work this month (hires from outside work and new start-ups) minus persons leaving work by retirement (自然减员)",
+        "persons entering work this month (hires from outside work, new start-ups, placements in public-welfare posts and work relief) minus persons leaving work by retirement (自然减员)",
     ),
     "new_urban_jobs_cumulative": ("城镇新增就业(累计)", "new_urban_jobs summed from the first simulated month"),
     "hires": ("招用人数", "job seekers hired this month"),

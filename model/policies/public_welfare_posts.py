@@ -130,6 +130,8 @@ class Placement:
                 w.wage[placed] = self.wage()
                 self.members = np.concatenate([self.members, placed])
                 self.admit(w.weight[placed], workers=placed)
+                # a placement is an entry into work: 城镇新增就业 counts 公益性岗位安置
+                m.count("new_jobs_gross", w.weight[placed].sum())
         self.pay_members()
 
     def pay_members(self) -> None:

@@ -1,0 +1,323 @@
+"""``lmsim compare``: what a policy package buys against the baseline, replication by
+replication with common random numbers, each figure with its 90 % interval over replications.
+
+Definitions (the report states them too):
+
+- **net effect**: scenario minus baseline within a replication, then the median and the
+  5-95 % range over replications;
+- **target attainment**: the share of replications whose run meets the target (the
+  scenario's own targets, evaluated on the baseline runs as well);
+- **outlays**: yuan paid out by fund and line item, per year and in total (means over
+  replications, so that lines add up to totals), and their change against the baseline;
+- **cost per net job**: the change in outlays over the horizon divided by the change in
+  persons in work at the end of the horizon;
+- **deadweight**: of the people a lever paid for entering work (hires, placements,
+  start-ups), the share who were in work at the end of the same month in the baseline run
+  with the same random numbers, person by person;
+- **displacement**: the change in the monthly job-finding rate of unemployed people no lever
+  admitted, against the same people in the baseline (percentage points);
+- **attribution**: each lever's effect and cost measured by removing it from the package
+  (the package minus the package without it); the parts need not add up to the whole,
+  because levers interact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .calendar import year_of, parse_month
+from .policies import REGISTRY
+from .replications import Replications, RunOutput, band
+from .scenario import Scenario
+from .targets import evaluate as evaluate_targets
+
+#: indicator -> (how a period aggregates it, label)
+INDICATORS = {
+    "new_urban_jobs": "sum",
+    "in_work": "last",
+    "surveyed_unemployment_rate": "mean",
+    "registered_unemployment_rate": "mean",
+    "youth_unemployment_rate": "mean",
+    "graduate_employment_rate": "last",
+    "zero_employment_households": "last",
+    "startups": "sum",
+}
+LEVEL = 0.90
+
+
+@dataclass
+class Comparison:
+    """The tables of a compare, each a DataFrame; ``paths`` holds monthly bands for charts."""
+
+    baseline: str
+    scenarios: list[str]
+    runs: int
+    seed: int
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def compare(reps: Replications, baseline: str, packages: list[str], attribution: dict[str, dict[str, str]] | None = None) -> Comparison:
+    """Tables for each package against ``baseline`` from finished replications.
+    ``attribution`` maps a package to {lever: label of the package without that lever}."""
+    result = Comparison(baseline, packages, reps.runs, reps.seed)
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for label in packages:
+        scenario = reps.scenarios[label]
+        for k in range(reps.runs):
+            base, scen = reps.load(baseline, k), reps.load(label, k)
+            for name, table in replication_tables(base, scen, scenario).items():
+                parts.setdefault(name, []).append(table.assign(scenario=label, replication=k))
+    long = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+    result.tables["net_effects"] = _net_effects(long["indicators"])
+    result.tables["targets"] = _targets(long["targets"])
+    result.tables["outlays"] = _outlays(long["outlays"])
+    result.tables["cost_per_job"] = _cost_per_job(long["totals"])
+    result.tables["deadweight"] = _deadweight(long["deadweight"])
+    result.tables["displacement"] = _displacement(long["displacement"])
+    result.tables["paths"] = _paths(reps, [baseline, *packages])
+    result.tables["monthly_outlays"] = _monthly_outlays(reps, [baseline, *packages])
+    if attribution:
+        result.tables["attribution"] = _attribution(reps, attribution, result.tables["deadweight"])
+    return result
+
+
+# --- one replication ---------------------------------------------------------------------
+
+
+def replication_tables(base: RunOutput, scen: RunOutput, scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """Everything one replication contributes, for the baseline and the scenario side by side."""
+    values = pd.merge(indicator_values(base.monthly), indicator_values(scen.monthly), on=["indicator", "period"],
+                      suffixes=("_baseline", "_scenario"))
+    base_targets = evaluate_targets(scenario.targets, base.monthly, base.policies)
+    targets = pd.merge(base_targets[["target", "period", "label", "op", "value", "achieved", "met"]],
+                       scen.targets[["target", "period", "achieved", "met"]], on=["target", "period"],
+                       suffixes=("_baseline", "_scenario"))
+    outlays = pd.merge(outlay_values(base.flows), outlay_values(scen.flows), on=["fund", "line", "period"], how="outer",
+                       suffixes=("_baseline", "_scenario")).fillna(0.0)
+    in_work = values.query("indicator == 'in_work' and period == 'horizon'").iloc[0]
+    totals = pd.DataFrame([{
+        "outlays_baseline": base.flows["outflow"].sum(), "outlays_scenario": scen.flows["outflow"].sum(),
+        "in_work_baseline": in_work["value_baseline"], "in_work_scenario": in_work["value_scenario"],
+    }])
+    return {"indicators": values, "targets": targets, "outlays": outlays, "totals": totals,
+            "deadweight": deadweight(base, scen), "displacement": displacement(base, scen)}
+
+
+def indicator_values(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator of :data:`INDICATORS` per calendar year and over the horizon."""
+    m = monthly.assign(in_work=monthly["employed"] + monthly["self_employed"],
+                       year=[year_of(parse_month(d)) for d in monthly["date"]])
+    rows = []
+    for indicator, how in INDICATORS.items():
+        for period, part in [*((str(y), g) for y, g in m.groupby("year")), ("horizon", m)]:
+            series = part[indicator].dropna()
+            value = np.nan if series.empty else {"sum": series.sum, "mean": series.mean, "last": lambda s=series: s.iloc[-1]}[how]()
+            rows.append((indicator, period, float(value)))
+    return pd.DataFrame(rows, columns=["indicator", "period", "value"])
+
+
+def outlay_values(flows: pd.DataFrame) -> pd.DataFrame:
+    """Yuan paid out by fund, line and year, plus each fund-line's total over the horizon."""
+    f = flows.assign(period=[str(year_of(parse_month(d))) for d in flows["date"]])
+    by_year = f.groupby(["fund", "line", "period"], observed=True)["outflow"].sum().reset_index()
+    total = f.groupby(["fund", "line"], observed=True)["outflow"].sum().reset_index().assign(period="total")
+    out = pd.concat([by_year, total], ignore_index=True)
+    out = out[out["outflow"] > 0]
+    return out.astype({"fund": str, "line": str})
+
+
+def deadweight(base: RunOutput, scen: RunOutput) -> pd.DataFrame:
+    """Per lever that pays for entries into work: persons admitted, and of them persons in
+    work at the end of the same month in the baseline run (weighted)."""
+    adm = scen.admissions
+    adm = adm[adm["lever"].map(lambda name: REGISTRY[name].enters_work)]
+    if adm.empty or base.paths is None:
+        return pd.DataFrame(columns=["lever", "admitted", "deadweight"])
+    month_index = {d: i for i, d in enumerate(base.monthly["date"])}
+    flags = np.zeros(len(adm), dtype=bool)
+    for date, rows in adm.groupby("date").indices.items():
+        flags[rows] = base.paths.flags("in_work", month_index[date], adm["worker_id"].to_numpy()[rows])
+    frame = pd.DataFrame({"lever": adm["lever"].to_numpy(), "admitted": adm["weight"].to_numpy(),
+                          "deadweight": np.where(flags, adm["weight"].to_numpy(), 0.0)})
+    return frame.groupby("lever", as_index=False).sum()
+
+
+def displacement(base: RunOutput, scen: RunOutput) -> pd.DataFrame:
+    """Monthly job-finding rate (unemployed at the end of one month, in work at the end of the
+    next) of the people no lever admitted, in both runs."""
+    if base.paths is None or scen.paths is None:
+        return pd.DataFrame(columns=["finding_baseline", "finding_scenario"])
+    size = max(base.paths.size, scen.paths.size)
+    admitted = np.zeros(size, dtype=bool)
+    admitted[scen.admissions["worker_id"].to_numpy(dtype=np.int64)] = True
+    rates = []
+    for paths in (base.paths, scen.paths):
+        finds = exposed = 0
+        for t in range(1, len(paths.in_work)):
+            was_u = _unpack(paths.unemployed[t - 1], size) & ~admitted
+            exposed += int(was_u.sum())
+            finds += int((was_u & _unpack(paths.in_work[t], size)).sum())
+        rates.append(finds / exposed if exposed else np.nan)
+    return pd.DataFrame([{"finding_baseline": rates[0], "finding_scenario": rates[1]}])
+
+
+def _unpack(packed: np.ndarray, size: int) -> np.ndarray:
+    flags = np.unpackbits(packed, count=min(size, 8 * len(packed))).astype(bool)
+    return np.pad(flags, (0, size - len(flags)))
+
+
+# --- over replications --------------------------------------------------------------------
+
+
+def _bands(frame: pd.DataFrame, keys: list[str], column: str, prefix: str) -> pd.DataFrame:
+    rows = []
+    for key, group in frame.groupby(keys, sort=False):
+        mid, lo, hi = band(group[column], LEVEL)
+        rows.append((*(key if isinstance(key, tuple) else (key,)), mid, lo, hi))
+    return pd.DataFrame(rows, columns=[*keys, prefix, f"{prefix}_low", f"{prefix}_high"])
+
+
+def _net_effects(long: pd.DataFrame) -> pd.DataFrame:
+    long = long.assign(net=long["value_scenario"] - long["value_baseline"])
+    keys = ["scenario", "indicator", "period"]
+    out = _bands(long, keys, "value_baseline", "baseline")
+    out = out.merge(_bands(long, keys, "value_scenario", "value"), on=keys)
+    return out.merge(_bands(long, keys, "net", "net"), on=keys)
+
+
+def _targets(long: pd.DataFrame) -> pd.DataFrame:
+    if long.empty:
+        return pd.DataFrame(columns=["scenario", "target", "period", "label", "op", "value", "p_met_baseline", "p_met_scenario"])
+    keys = ["scenario", "target", "period", "label", "op", "value"]
+    grouped = long.groupby(keys, sort=False)
+    out = grouped.agg(p_met_baseline=("met_baseline", "mean"), p_met_scenario=("met_scenario", "mean")).reset_index()
+    achieved = _bands(long, ["scenario", "target", "period"], "achieved_scenario", "achieved")
+    return out.merge(achieved, on=["scenario", "target", "period"])
+
+
+def _outlays(long: pd.DataFrame) -> pd.DataFrame:
+    """Means over replications (lines add up to totals) with the change's 90 % interval."""
+    long = long.assign(change=long["outflow_scenario"] - long["outflow_baseline"])
+    runs = long.groupby("scenario")["replication"].nunique()
+    keys = ["scenario", "fund", "line", "period"]
+    # a line a replication did not pay is a zero, not a missing value
+    sums = long.groupby(keys, sort=False)[["outflow_baseline", "outflow_scenario", "change"]].sum().reset_index()
+    n = sums["scenario"].map(runs)
+    out = sums.assign(baseline=sums["outflow_baseline"] / n, scenario_mean=sums["outflow_scenario"] / n, change_mean=sums["change"] / n)
+    full = (long.set_index([*keys, "replication"])["change"].unstack("replication").fillna(0.0))
+    qs = full.quantile([(1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2], axis=1).T
+    qs.columns = ["change_low", "change_high"]
+    out = out.merge(qs.reset_index(), on=keys)
+    return out[[*keys, "baseline", "scenario_mean", "change_mean", "change_low", "change_high"]].rename(
+        columns={"scenario_mean": "value", "change_mean": "change"})
+
+
+def _cost_per_job(long: pd.DataFrame) -> pd.DataFrame:
+    long = long.assign(net_outlays=long["outlays_scenario"] - long["outlays_baseline"],
+                       net_jobs=long["in_work_scenario"] - long["in_work_baseline"])
+    long["cost_per_job"] = np.where(long["net_jobs"] > 0, long["net_outlays"] / long["net_jobs"].where(long["net_jobs"] > 0), np.nan)
+    rows = []
+    for scenario, g in long.groupby("scenario", sort=False):
+        rows.append({"scenario": scenario,
+                     **dict(zip(("net_outlays", "net_outlays_low", "net_outlays_high"), band(g["net_outlays"], LEVEL))),
+                     **dict(zip(("net_jobs", "net_jobs_low", "net_jobs_high"), band(g["net_jobs"], LEVEL))),
+                     **dict(zip(("cost_per_job", "cost_per_job_low", "cost_per_job_high"), band(g["cost_per_job"], LEVEL))),
+                     "cost_per_job_of_means": g["net_outlays"].mean() / g["net_jobs"].mean() if g["net_jobs"].mean() > 0 else np.nan,
+                     "replications_without_net_jobs": int((g["net_jobs"] <= 0).sum())})
+    return pd.DataFrame(rows)
+
+
+def _deadweight(long: pd.DataFrame) -> pd.DataFrame:
+    if long.empty:
+        return pd.DataFrame(columns=["scenario", "lever", "admitted", "deadweight_share", "share_low", "share_high"])
+    long = long.assign(share=long["deadweight"] / long["admitted"])
+    runs = long.groupby("scenario")["replication"].nunique()
+    rows = []
+    for (scenario, lever), g in long.groupby(["scenario", "lever"], sort=False):
+        _, lo, hi = band(g["share"], LEVEL)
+        rows.append({"scenario": scenario, "lever": lever, "admitted": g["admitted"].sum() / runs[scenario],
+                     "deadweight_share": g["deadweight"].sum() / g["admitted"].sum(), "share_low": lo, "share_high": hi})
+    return pd.DataFrame(rows)
+
+
+def _displacement(long: pd.DataFrame) -> pd.DataFrame:
+    long = long.assign(change=long["finding_scenario"] - long["finding_baseline"])
+    out = _bands(long, ["scenario"], "finding_baseline", "finding_baseline")
+    out = out.merge(_bands(long, ["scenario"], "finding_scenario", "finding_scenario"), on="scenario")
+    return out.merge(_bands(long, ["scenario"], "change", "change"), on="scenario")
+
+
+def _paths(reps: Replications, labels: list[str]) -> pd.DataFrame:
+    """Monthly median and 90 % band of the surveyed rate and cumulative new jobs, per scenario."""
+    rows = []
+    for label in labels:
+        frames = [r.monthly for r in reps.each(label)]
+        dates = frames[0]["date"]
+        for column in ("surveyed_unemployment_rate", "registered_unemployment_rate", "new_urban_jobs_cumulative"):
+            stack = np.vstack([f[column].to_numpy(dtype=float) for f in frames])
+            lo, mid, hi = np.quantile(stack, [(1 - LEVEL) / 2, 0.5, 1 - (1 - LEVEL) / 2], axis=0)
+            rows.append(pd.DataFrame({"scenario": label, "indicator": column, "date": dates, "median": mid, "low": lo, "high": hi}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _monthly_outlays(reps: Replications, labels: list[str]) -> pd.DataFrame:
+    """Mean yuan paid out a month by fund and line, per scenario (for the stacked chart)."""
+    frames = []
+    for label in labels:
+        flows = pd.concat([r.flows.assign(replication=k) for k, r in enumerate(reps.each(label))], ignore_index=True)
+        mean = flows.groupby(["date", "fund", "line"], observed=True)["outflow"].sum() / reps.runs
+        frames.append(mean.reset_index().assign(scenario=label))
+    out = pd.concat(frames, ignore_index=True).astype({"fund": str, "line": str})
+    return out[out["outflow"] > 0]
+
+
+def _attribution(reps: Replications, attribution: dict[str, dict[str, str]], dead: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for package, without in attribution.items():
+        for lever, label in without.items():
+            d_jobs, d_out, d_new = [], [], []
+            for k in range(reps.runs):
+                full, less = reps.load(package, k), reps.load(label, k)
+                a, b = indicator_values(full.monthly), indicator_values(less.monthly)
+                pick = lambda v, ind: float(v.query("indicator == @ind and period == 'horizon'")["value"].iloc[0])  # noqa: E731
+                d_jobs.append(pick(a, "in_work") - pick(b, "in_work"))
+                d_new.append(pick(a, "new_urban_jobs") - pick(b, "new_urban_jobs"))
+                d_out.append(full.flows["outflow"].sum() - less.flows["outflow"].sum())
+            share = dead.query("scenario == @package and lever == @lever")["deadweight_share"]
+            rows.append({
+                "scenario": package, "lever": lever,
+                **dict(zip(("net_jobs", "net_jobs_low", "net_jobs_high"), band(d_jobs, LEVEL))),
+                **dict(zip(("new_urban_jobs", "new_urban_jobs_low", "new_urban_jobs_high"), band(d_new, LEVEL))),
+                **dict(zip(("outlays", "outlays_low", "outlays_high"), band(d_out, LEVEL))),
+                "cost_per_job_of_means": np.mean(d_out) / np.mean(d_jobs) if np.mean(d_jobs) > 0 else np.nan,
+                "deadweight_share": float(share.iloc[0]) if len(share) else np.nan,
+            })
+    return pd.DataFrame(rows)
+
+
+def without_each_lever(scenario: Scenario) -> dict[str, Scenario]:
+    """The package with one lever removed, for each lever in force."""
+    out = {}
+    for name, params in scenario.policies:
+        if params is None:
+            continue
+        variant = scenario.model_copy(deep=True)
+        setattr(variant.policies, name, None)
+        variant.targets = {k: t for k, t in variant.targets.items() if not t.indicator.startswith(f"policies.{name}.")}
+        out[name] = variant
+    return out
+
+
+def write_tables(comparison: Comparison, folder: str | Path) -> list[Path]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in comparison.tables.items():
+        path = folder / f"{name}.csv"
+        table.to_csv(path, index=False)
+        written.append(path)
+    return written

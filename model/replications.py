@@ -1,0 +1,144 @@
+"""Replications of scenarios with common random numbers, run through the batch layer's
+executors and kept on disk, for ``lmsim compare`` and ``lmsim forecast``.
+
+Replication k of every scenario runs with the same seed (:func:`lmsim.rng.replication_seed`
+of the master seed), so it starts from the same population and draws the same random numbers
+for the same (agent, month, purpose): differences between scenarios within a replication are
+the policies', person by person.
+
+Each run is stored as ``runs/<scenario hash>-<seed>.pkl`` under the output folder the moment it
+finishes; a run already there is not run again (an interrupted compare resumes, and a
+scenario shared by two commands is run once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .batch import Progress, Task, dask_results, local_results
+from .rng import replication_seed
+from .scenario import Scenario
+from .simulation import Simulation, WorkPaths
+
+
+@dataclass
+class RunOutput:
+    """What a replication keeps: monthly indicators, outlays and inflows by fund, line and
+    month, fund balances, lever indicators, targets, admissions and the work paths."""
+
+    monthly: pd.DataFrame
+    flows: pd.DataFrame  # date, fund, line, inflow, outflow (yuan, both >= 0)
+    balances: pd.DataFrame
+    policies: pd.DataFrame
+    targets: pd.DataFrame
+    admissions: pd.DataFrame
+    paths: WorkPaths | None
+
+
+def flows_by_line(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Ledger entries summed by month, fund and line: yuan in and yuan out."""
+    frame = ledger.assign(inflow=ledger["amount"].clip(lower=0), outflow=(-ledger["amount"]).clip(lower=0))
+    grouped = frame.groupby(["date", "fund", "line"], observed=True)[["inflow", "outflow"]].sum()
+    return grouped.reset_index()
+
+
+class ScenarioRuns:
+    """The batch layer's model for replications: values {"scenario": i} and a seed in, the
+    run's :class:`RunOutput` out."""
+
+    def __init__(self, scenarios: list[Scenario], record_paths: bool = True):
+        self.scenarios, self.record_paths = scenarios, record_paths
+
+    def __call__(self, values: dict[str, Any], seed: int) -> dict[str, Any]:
+        scenario = self.scenarios[values["scenario"]]
+        r = Simulation(scenario, seed, record_paths=self.record_paths).run(progress=False)
+        return {"output": RunOutput(r.monthly, flows_by_line(r.ledger), r.balances, r.policies, r.targets, r.admissions, r.paths)}
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A hash of everything in the scenario (its file names aside): what its runs depend on."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+class Replications:
+    """Runs of several scenarios, replication by replication, cached in ``folder/runs``."""
+
+    def __init__(self, folder: str | Path, scenarios: dict[str, Scenario], runs: int, seed: int, record_paths: bool = True,
+                 common_random_numbers: bool = True):
+        self.folder = Path(folder) / "runs"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.scenarios, self.runs, self.seed, self.record_paths = scenarios, runs, seed, record_paths
+        self.crn = common_random_numbers
+        self.hashes = {label: scenario_hash(s) for label, s in scenarios.items()}
+
+    def seed_of(self, label: str, k: int) -> int:
+        """Replication k's seed: the same for every scenario, unless common random numbers
+        are switched off (then each scenario has streams of its own, for comparison)."""
+        if self.crn:
+            return replication_seed(self.seed, k)
+        return replication_seed(self.seed + 1_000_003 * list(self.scenarios).index(label), k)
+
+    def path(self, label: str, k: int) -> Path:
+        return self.folder / f"{self.hashes[label]}-{self.seed_of(label, k)}.pkl"
+
+    def missing(self) -> list[tuple[str, int]]:
+        return [(label, k) for label in self.scenarios for k in range(self.runs) if not self.path(label, k).exists()]
+
+    def run(self, workers: int = 1, scheduler: str | None = None, progress: bool | None = None, max_attempts: int = 3) -> list[str]:
+        """Run what is missing; return the errors of runs that failed (empty when all ran)."""
+        labels = list(self.scenarios)
+        todo = self.missing()
+        tasks = (Task(i, labels.index(label), k, self.seed_of(label, k), {"scenario": labels.index(label)})
+                 for i, (label, k) in enumerate(todo))
+        model = ScenarioRuns(list(self.scenarios.values()), self.record_paths)
+        source = dask_results(model, tasks, scheduler, max_attempts) if scheduler else local_results(model, tasks, workers, max_attempts)
+        total = len(labels) * self.runs
+        bar = Progress(total, total - len(todo), "runs", progress)
+        errors = []
+        try:
+            for record in source:
+                row = record["row"]
+                label = labels[row["point"]]
+                if row["status"] == "ok":
+                    _atomic_pickle(self.path(label, row["replication"]), row["output"])
+                else:
+                    errors.append(f"{label} replication {row['replication']}: {row['error']}")
+                bar.update(row["status"])
+        finally:
+            bar.close()
+        return errors
+
+    def load(self, label: str, k: int) -> RunOutput:
+        with open(self.path(label, k), "rb") as fh:
+            return pickle.load(fh)
+
+    def each(self, label: str) -> Iterator[RunOutput]:
+        for k in range(self.runs):
+            yield self.load(label, k)
+
+
+def _atomic_pickle(path: Path, value: Any) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def band(values: np.ndarray | list[float], level: float = 0.90) -> tuple[float, float, float]:
+    """Median and the central ``level`` interval of replications' values."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if len(v) == 0:
+        return (np.nan, np.nan, np.nan)
+    lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+    return float(np.median(v)), float(np.quantile(v, lo)), float(np.quantile(v, hi))

@@ -1,0 +1,1 @@
+"""Reports: compare and forecast tables, charts and exports."""

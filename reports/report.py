@@ -1,0 +1,172 @@
+"""The compare and forecast reports: HTML (charts as SVG), PNG charts, CSV tables and one
+Excel workbook, written to one folder, naming what it takes to reproduce them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lmsim import __version__
+from lmsim.compare import Comparison
+from lmsim.compare import __doc__ as COMPARE_METHOD
+from lmsim.forecast import Forecast
+from lmsim.forecast import __doc__ as FORECAST_METHOD
+from lmsim.replications import scenario_hash
+from lmsim.scenario import Scenario
+
+from . import charts, html
+from .labels import label
+from .tables import write_csv, write_excel
+
+
+@dataclass
+class Provenance:
+    """What anyone needs to reproduce a report."""
+
+    command: str
+    scenarios: dict[str, Scenario]
+    runs: int
+    seed: int
+
+    def rows(self) -> list[tuple[str, str]]:
+        rows = [("command", self.command), ("lmsim", __version__), ("seed", str(self.seed)), ("runs", str(self.runs))]
+        for name, scenario in self.scenarios.items():
+            rows.append((f"scenario {name}", f"{scenario.path}  file sha256 {file_hash(scenario.path)}  resolved {scenario_hash(scenario)}"))
+        return rows
+
+
+def file_hash(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "(not a file)"
+
+
+def _render_all(named: list[tuple[str, charts.Chart]], folder: Path, lang: str) -> list[str]:
+    png_lang = charts.png_language(lang)
+    svgs = []
+    for name, chart in named:
+        svg, png = charts.render(chart, lang, png_lang)
+        (folder / f"{name}.png").write_bytes(png)
+        svgs.append(svg)
+    return svgs
+
+
+def write_compare(c: Comparison, provenance: Provenance, out: str | Path, lang: str = "zh") -> list[Path]:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {c.baseline: label("baseline", lang), **{s: provenance.scenarios[s].scenario.name for s in c.scenarios}}
+    t = c.tables
+    named: list[tuple[str, charts.Chart]] = []
+    for indicator in ("surveyed_unemployment_rate", "new_urban_jobs_cumulative"):
+        named.append((f"paths_{indicator}", charts.paths_chart(t["paths"], indicator, _target(provenance, c, indicator), names)))
+    for s in c.scenarios:
+        named.append((f"outlays_{_safe(s)}", charts.stacked_outlays(t["monthly_outlays"], s)))
+        named.append((f"levers_{_safe(s)}", charts.lever_bars(t.get("attribution", pd.DataFrame()), t["deadweight"], s)))
+        if len(t["targets"]):
+            named.append((f"targets_{_safe(s)}", charts.attainment_bars(t["targets"], s, names)))
+    svgs = _render_all(named, folder, lang)
+    exported = {k: v for k, v in t.items()}
+    sections = [
+        (label("headline", lang), html.bullets(headline(c, names, lang))),
+        (label("reproduce", lang), html.reproduce(provenance.rows())),
+        ("", html.charts(svgs)),
+        (label("net_effects", lang), html.table("net_effects", t["net_effects"], lang)),
+        (label("targets_table", lang), html.table("targets", t["targets"], lang)),
+        (label("cost_table", lang), html.table("cost_per_job", t["cost_per_job"], lang)),
+        (label("deadweight_table", lang), html.table("deadweight", t["deadweight"], lang) + html.table("displacement", t["displacement"], lang)),
+        (label("outlays", lang), html.table("outlays", t["outlays"], lang)),
+    ]
+    if "attribution" in t:
+        sections.append((label("attribution", lang), html.table("attribution", t["attribution"], lang)))
+    sections.append((label("method", lang), html.paragraphs(COMPARE_METHOD or "")))
+    page = html.page(f"{label('compare_title', lang)}: {' / '.join(names[s] for s in c.scenarios)}", lang, sections)
+    report = folder / "report.html"
+    report.write_text(page, encoding="utf-8")
+    csvs = write_csv(exported, folder)
+    book = write_excel(exported, folder / "tables.xlsx")
+    return [report, book, *csvs, *sorted(folder.glob("*.png"))]
+
+
+def write_forecast(f: Forecast, provenance: Provenance, out: str | Path, lang: str = "zh") -> list[Path]:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    t = f.tables
+    scenario = provenance.scenarios[f.scenario]
+    monthly = t["monthly_outlays"]
+    lines = monthly[(monthly["line"] != "*")].rename(columns={"mean": "outflow"})
+    named: list[tuple[str, charts.Chart]] = [("outlays", charts.stacked_outlays(lines, f.scenario))]
+    for fund in sorted(t["balances"]["fund"].unique()):
+        if fund in ("pension_fund", "medical_fund"):
+            continue  # their flows here are contributions only: the report is about employment funds
+        named.append((f"balance_{fund}", charts.balance_fan(t["balances"], fund, scenario.funds.reserves.get(fund))))
+    svgs = _render_all(named, folder, lang)
+    sections = [
+        (label("headline", lang), html.bullets(forecast_headline(f, lang))),
+        (label("reproduce", lang), html.reproduce(provenance.rows())),
+        ("", html.charts(svgs)),
+        (label("depletion", lang), html.table("depletion", t["depletion"], lang)),
+        (label("annual_outlays", lang), html.table("annual_outlays", t["annual_outlays"], lang)),
+        (label("monthly_outlays", lang), html.table("monthly_outlays", monthly[monthly["line"] == "*"], lang)),
+        (label("method", lang), html.paragraphs(FORECAST_METHOD or "")),
+    ]
+    page = html.page(f"{label('forecast_title', lang)}: {scenario.scenario.name}", lang, sections)
+    report = folder / "report.html"
+    report.write_text(page, encoding="utf-8")
+    csvs = write_csv(dict(t), folder)
+    book = write_excel(dict(t), folder / "tables.xlsx")
+    return [report, book, *csvs, *sorted(folder.glob("*.png"))]
+
+
+def headline(c: Comparison, names: dict[str, str], lang: str) -> list[str]:
+    """One line per scenario and figure a reader wants first."""
+    lines = []
+    t = c.tables
+    for s in c.scenarios:
+        net = t["net_effects"].query("scenario == @s and period == 'horizon'").set_index("indicator")
+        cost = t["cost_per_job"].query("scenario == @s").iloc[0]
+        jobs, u = net.loc["new_urban_jobs"], net.loc["surveyed_unemployment_rate"]
+        lines.append(f"{names[s]}: {label('new_urban_jobs', lang)} {jobs['net']:+,.0f} [{jobs['net_low']:+,.0f}, {jobs['net_high']:+,.0f}]; "
+                     f"{label('surveyed_unemployment_rate', lang)} {100 * u['net']:+.2f} pp [{100 * u['net_low']:+.2f}, {100 * u['net_high']:+.2f}]; "
+                     f"{label('in_work', lang)} {net.loc['in_work', 'net']:+,.0f}")
+        lines.append(f"{names[s]}: {label('outlay_change', lang)} {cost['net_outlays']:+,.0f} {label('yuan', lang)} "
+                     f"[{cost['net_outlays_low']:+,.0f}, {cost['net_outlays_high']:+,.0f}]; {label('cost_per_job', lang)} "
+                     f"{cost['cost_per_job_of_means']:,.0f} {label('yuan', lang)} ({label('ratio_of_means', lang)}; "
+                     f"{label('per_replication', lang)} {cost['cost_per_job']:,.0f} [{cost['cost_per_job_low']:,.0f}, "
+                     f"{cost['cost_per_job_high']:,.0f}], {cost['replications_without_net_jobs']} {label('without_net_jobs', lang)})")
+        for r in t["targets"].query("scenario == @s").itertuples():
+            lines.append(f"{names[s]}: {r.target} {r.period} ({r.label or r.op + ' ' + str(r.value)}): "
+                         f"P(met) {100 * r.p_met_scenario:.0f}% ({label('baseline', lang)} {100 * r.p_met_baseline:.0f}%)")
+        d = t["deadweight"].query("scenario == @s")
+        if len(d):
+            total = (d["deadweight_share"] * d["admitted"]).sum() / d["admitted"].sum()
+            lines.append(f"{names[s]}: {label('deadweight', lang)} {100 * total:.0f}%")
+    return lines
+
+
+def forecast_headline(f: Forecast, lang: str) -> list[str]:
+    lines = []
+    annual = f.tables["annual_outlays"]
+    for r in annual[annual["line"] == "*"].itertuples():
+        lines.append(f"{label(r.fund, lang)} {r.year}: {r.mean:,.0f} {label('yuan', lang)} (90%: {r.p05:,.0f} – {r.p95:,.0f})")
+    for r in f.tables["depletion"].itertuples():
+        if r.probability > 0:
+            lines.append(f"{label(r.fund, lang)} < {r.threshold} ({r.level:,.0f}): {label('probability', lang)} {100 * r.probability:.0f}%, "
+                         f"{r.median_month} (earliest {r.earliest_month})")
+    return lines
+
+
+def _target(provenance: Provenance, c: Comparison, indicator: str) -> float | None:
+    for s in c.scenarios:
+        for target in provenance.scenarios[s].targets.values():
+            cumulative = indicator == "new_urban_jobs_cumulative" and target.indicator == "new_urban_jobs" and target.aggregate == "sum"
+            if target.indicator == indicator or cumulative:
+                return target.value
+    return None
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)

@@ -1,0 +1,180 @@
+"""lmsim compare and forecast (issue 5): common random numbers, deadweight on controlled cases,
+forecast bands and fund depletion, outlay tables that add up to the ledger, and the report
+(HTML in headless Chromium, the Excel workbook through openpyxl)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lmsim.compare import compare, replication_tables
+from lmsim.forecast import forecast
+from lmsim.replications import Replications
+from lmsim.scenario import load_scenario
+
+SMALL = ["population.workers=6000", "population.firms=300", "scenario.months=12", "shocks=[]"]
+POSTS = 'policies.public_welfare_posts={start="2019-01", end="2019-12", clause="002 §11", posts=60.0}'
+HIRING = 'policies.hiring_subsidy={start="2019-01", end="2019-12", clause="001 (九)", amount=6000.0, retention_months=6, firm_sizes=["micro","small","medium","large"]}'
+TARGET = 'targets.u={indicator="surveyed_unemployment_rate", aggregate="mean", op="<=", value=0.05, start="2019-01", end="2019-12", clause="000 §二"}'
+# a market where nothing moves unless a policy moves it: no quits, growth, shocks, exits, entry,
+# start-ups or demography, and no open vacancies at the start
+STILL = ["behaviour.quit_rate=0.0", "behaviour.demand_trend=0.0", "behaviour.firm_demand_volatility=0.0",
+         "behaviour.market_demand_volatility=0.0", "behaviour.firm_exit_rate=0.0", "behaviour.firm_entry_rate=0.0",
+         "behaviour.startup_rate=0.0", "demography.enabled=false", "region.initial_vacancy_rate=0.0",
+         "behaviour.discouragement_rate=0.0", "behaviour.reentry_rate=0.0", "behaviour.fixed_cost_share=0.0",
+         'region.sectors=[{name="all", employment_share=1.0, demand_volatility=0.0}]']
+
+
+def scenario(*overrides: str):
+    return load_scenario("huyi-baseline", [*SMALL, *overrides])
+
+
+@pytest.fixture(scope="module")
+def posts(tmp_path_factory) -> Replications:
+    reps = Replications(tmp_path_factory.mktemp("posts"), {"baseline": scenario(), "posts": scenario(POSTS, TARGET),
+                                                           "neutral": scenario(POSTS.replace("posts=60.0", "posts=0.0"))},
+                        runs=8, seed=3)
+    assert reps.run(workers=2, progress=False) == []
+    return reps
+
+
+def test_a_scenario_identical_to_the_baseline_has_zero_net_effects_in_every_replication(posts):
+    for k in range(posts.runs):
+        tables = replication_tables(posts.load("baseline", k), posts.load("neutral", k), posts.scenarios["neutral"])
+        values = tables["indicators"]
+        assert (values["value_scenario"] == values["value_baseline"]).all()
+        outlays = tables["outlays"]
+        assert (outlays["outflow_scenario"] == outlays["outflow_baseline"]).all()
+    net = compare(posts, "baseline", ["neutral"]).tables["net_effects"]
+    assert (net[["net", "net_low", "net_high"]].to_numpy() == 0).all()
+
+
+def test_common_random_numbers_cut_the_variance_of_net_effects(posts, tmp_path):
+    independent = Replications(tmp_path, {"baseline": posts.scenarios["baseline"], "posts": posts.scenarios["posts"]},
+                               runs=posts.runs, seed=posts.seed, common_random_numbers=False)
+    assert independent.run(workers=2, progress=False) == []
+
+    def net_in_work(reps: Replications) -> np.ndarray:
+        pick = [replication_tables(reps.load("baseline", k), reps.load("posts", k), reps.scenarios["posts"])["indicators"]
+                for k in range(reps.runs)]
+        return np.array([float(t.query("indicator == 'surveyed_unemployment_rate' and period == 'horizon'").eval("value_scenario - value_baseline").iloc[0])
+                         for t in pick])
+
+    crn, ind = net_in_work(posts), net_in_work(independent)
+    assert crn.mean() < 0  # posts take people out of unemployment
+    assert ind.var(ddof=1) >= 5 * crn.var(ddof=1), (crn.var(ddof=1), ind.var(ddof=1))
+
+
+def test_deadweight_of_a_subsidy_that_cannot_change_hiring_is_near_total(tmp_path):
+    inelastic = "behaviour.labour_demand_elasticity=0.0"  # labour cost does not move firms' staffing
+    reps = Replications(tmp_path, {"baseline": scenario(inelastic), "subsidy": scenario(inelastic, HIRING)}, runs=4, seed=2)
+    assert reps.run(workers=2, progress=False) == []
+    dead = compare(reps, "baseline", ["subsidy"]).tables["deadweight"].set_index("lever").loc["hiring_subsidy"]
+    assert dead["admitted"] > 50 and dead["deadweight_share"] > 0.95
+
+
+def test_deadweight_of_a_subsidy_paying_only_for_extra_hires_is_low(tmp_path):
+    elastic = [*STILL, "behaviour.labour_demand_elasticity=2.0"]
+    reps = Replications(tmp_path, {"baseline": scenario(*elastic), "subsidy": scenario(*elastic, HIRING)}, runs=4, seed=2)
+    assert reps.run(workers=2, progress=False) == []
+    c = compare(reps, "baseline", ["subsidy"])
+    dead = c.tables["deadweight"].set_index("lever").loc["hiring_subsidy"]
+    assert dead["admitted"] > 50 and dead["deadweight_share"] < 0.20
+    assert c.tables["net_effects"].query("indicator == 'in_work' and period == 'horizon'")["net"].iloc[0] > 0
+
+
+def test_outlay_tables_add_up_to_the_ledger_to_the_yuan(posts):
+    c = compare(posts, "baseline", ["posts"])
+    outlays = c.tables["outlays"]
+    totals = outlays[outlays["period"] == "total"]
+    by_year = outlays[outlays["period"] != "total"].groupby(["fund", "line"])[["baseline", "value"]].sum()
+    assert np.allclose(by_year.to_numpy(), totals.set_index(["fund", "line"]).loc[by_year.index, ["baseline", "value"]].to_numpy(), atol=0.5)
+    ledger_mean = np.mean([posts.load("posts", k).flows["outflow"].sum() for k in range(posts.runs)])
+    assert abs(totals["value"].sum() - ledger_mean) < 1.0
+
+    f = forecast(posts, "posts")
+    annual = f.tables["annual_outlays"]
+    lines, funds = annual[annual["line"] != "*"], annual[annual["line"] == "*"]
+    assert np.allclose(lines.groupby(["fund", "year"])["mean"].sum().to_numpy(), funds.set_index(["fund", "year"])["mean"].to_numpy(), atol=0.5)
+    assert abs(funds["mean"].sum() - ledger_mean) < 1.0
+    monthly = f.tables["monthly_outlays"]
+    assert abs(monthly.query("fund == '*' and line == '*'")["mean"].sum() - ledger_mean) < 1.0
+
+
+def test_forecast_bands_widen_and_depletion_matches_the_ledger(tmp_path):
+    # no UI contributions and a small opening balance: benefits drain the UI fund
+    drained = scenario("scenario.months=24", "funds.ui_fund=150000", "funds.reserves={ui_fund=75000}",
+                       'policies.contribution_rates={start="2019-01", end="2020-12", clause="test", ui_employer=0.0, ui_employee=0.0}')
+    reps = Replications(tmp_path, {"drained": drained}, runs=10, seed=5, record_paths=False)
+    assert reps.run(workers=2, progress=False) == []
+    f = forecast(reps, "drained")
+    ui = f.tables["balances"].query("fund == 'ui_fund'")
+    width = (ui["p95"] - ui["p05"]).to_numpy()
+    assert width[-1] > width[11] > width[2] > 0  # the fan opens with the horizon
+    dep = f.tables["depletion"].query("fund == 'ui_fund'").set_index("threshold")
+    assert dep.loc["zero", "probability"] > 0.9 and dep.loc["reserve", "probability"] > 0.9
+    # the first month below zero, read off each replication's ledger flows
+    firsts = []
+    for run in reps.each("drained"):
+        ui_flows = run.flows[run.flows["fund"] == "ui_fund"].groupby("date")[["inflow", "outflow"]].sum()
+        balance = 150_000 + (ui_flows["inflow"] - ui_flows["outflow"]).cumsum()
+        firsts.append(balance[balance < 0].index.min())
+    firsts = sorted(m for m in firsts if isinstance(m, str))
+    ledger_month = firsts[(len(firsts) - 1) // 2]
+    months = lambda d: int(d[:4]) * 12 + int(d[5:])  # noqa: E731
+    assert abs(months(dep.loc["zero", "median_month"]) - months(ledger_month)) <= 1
+
+
+def test_compare_report_opens_in_a_browser_and_its_workbook_matches_the_csv(posts, tmp_path):
+    from openpyxl import load_workbook
+
+    from lmsim.reports.report import Provenance, write_compare
+
+    c = compare(posts, "baseline", ["posts"])
+    written = write_compare(c, Provenance("lmsim compare (test)", {"baseline": posts.scenarios["baseline"], "posts": posts.scenarios["posts"]},
+                                          posts.runs, posts.seed), tmp_path, "zh")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") >= 4 and "城镇调查失业率" in page and "sha256" in page and "<script" not in page
+    assert "<text" in page  # chart text kept as text: the browser draws the Chinese
+    assert len(list(tmp_path.glob("*.png"))) >= 4
+
+    book = load_workbook(tmp_path / "tables.xlsx")
+    assert {"net_effects", "outlays", "targets", "deadweight", "cost_per_job"} <= set(book.sheetnames)
+    sheet = book["outlays"]
+    header = [cell.value for cell in sheet[1]]
+    assert "value (yuan)" in header
+    column = header.index("value (yuan)")
+    excel_total = sum(row[column].value for row in sheet.iter_rows(min_row=2) if row[header.index("period")].value == "total")
+    csv = pd.read_csv(tmp_path / "outlays.csv")
+    assert excel_total == pytest.approx(csv.query("period == 'total'")["value"].sum(), abs=0.01)
+    assert sheet.cell(row=2, column=column + 1).number_format == "#,##0"
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed (.ci/run installs it)")
+    shot = tmp_path / "shot.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,2400", f"--screenshot={shot}",
+                    (tmp_path / "report.html").as_uri()], check=True, capture_output=True, timeout=120)
+    import matplotlib.image
+
+    pixels = (matplotlib.image.imread(shot)[..., :3] * 255).round()
+    blue = np.all(np.abs(pixels - [31, 119, 180]) < 6, axis=-1)  # the scenario's line and bars
+    grey = np.all(np.abs(pixels - [77, 77, 77]) < 6, axis=-1)  # the baseline's
+    assert blue.sum() > 2000 and grey.sum() > 200, "the charts did not render"
+    assert written[0] == tmp_path / "report.html"
+
+
+def test_png_charts_fall_back_to_english_without_a_cjk_font(monkeypatch):
+    from lmsim.reports import charts
+
+    monkeypatch.setattr(charts, "cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font installed"):
+        assert charts.png_language("zh") == "en"
+    assert charts.png_language("en") == "en"
