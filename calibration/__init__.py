@@ -1,0 +1,1 @@
+"""Calibration of lmsim's behavioural parameters to observed statistics."""
