@@ -84,6 +84,7 @@ def startups(model: LabourMarket) -> None:
     founders, need, credit = trying[able], need[able], credit[able]
     w.savings[founders] -= np.minimum(w.savings[founders], need)
     model.set_status(founders, Status.SELF_EMPLOYED)
+    model.count("registered_into_work", w.weight[founders][w.registered[founders]].sum())
     w.registered[founders] = False
     w.benefit_months_left[founders] = 0
     w.unemployed_months[founders] = 0
@@ -188,6 +189,7 @@ def hire(model: LabourMarket, rows: np.ndarray, employer: np.ndarray, wage: np.n
     w.wage[rows] = wage
     w.insured[rows] = f.insures[employer]
     w.sector[rows] = f.sector[employer]
+    model.count("registered_into_work", w.weight[rows][w.registered[rows]].sum())
     w.registered[rows] = False
     w.unemployed_months[rows] = 0
     w.benefit_months_left[rows] = 0

@@ -45,7 +45,7 @@ from .targets import evaluate as evaluate_targets
 FLOWS = (
     "hires", "quits", "layoffs", "exit_separations", "retirements_from_work", "departures_from_work",
     "new_jobs_gross", "startups", "business_failures", "firm_entries", "firm_exits", "retirements",
-    "out_migrants", "in_migrants", "school_leavers",
+    "out_migrants", "in_migrants", "school_leavers", "registered_into_work",
 )
 
 #: lookup: is a status one of people in work?
@@ -336,9 +336,10 @@ class Results:
             lines.append("  targets:")
         for t in self.targets.itertuples():
             verdict = "met" if t.met else "NOT met"
+            rate = t.indicator.endswith("_rate")
             lines.append(
-                f"    {t.target:<16}{t.period:<18}{t.aggregate} {t.indicator} = {_number(t.achieved)} "
-                f"(target {t.op} {_number(t.value)}): {verdict} by {_number(abs(t.margin))}"
+                f"    {t.target} {t.period}: {t.aggregate} {t.indicator} = {_number(t.achieved, rate)} "
+                f"(target {t.op} {_number(t.value, rate)}): {verdict} by {_number(abs(t.margin), rate)}"
             )
         return "\n".join(lines)
 
@@ -357,9 +358,9 @@ def _admissions(chunks: list[tuple[str, str, np.ndarray, np.ndarray]]) -> pd.Dat
     })
 
 
-def _number(x: float) -> str:
+def _number(x: float, rate: bool) -> str:
     """Rates as percentages, counts and yuan with thousands separators."""
-    return f"{100 * x:.2f}%" if abs(x) < 1 else f"{x:,.0f}"
+    return f"{100 * x:.2f}%" if rate else f"{x:,.0f}"
 
 
 class Simulation:

@@ -60,6 +60,9 @@ def test_ledger_identity_every_month_of_every_shipped_scenario(name):
     n = min(scenario.population.workers, 20_000)
     result = run(name, [f"population.workers={n}", f"population.firms={max(n // 20, 10)}"])
     assert len(result.monthly) == scenario.scenario.months
+    if name.endswith("-package"):  # a document's package reports every target it declares
+        assert set(result.targets["target"]) == set(scenario.targets) != set()
+        assert any(scenario.policies.model_dump().values())
     ledger, balances = result.ledger, result.balances
     opening = {"ui_fund": scenario.funds.ui_fund, "employment_subsidy_fund": scenario.funds.employment_subsidy_fund,
                "guarantee_fund": scenario.funds.guarantee_fund, "pension_fund": scenario.funds.pension_fund,

@@ -132,6 +132,7 @@ class Placement:
                 self.admit(w.weight[placed], workers=placed)
                 # a placement is an entry into work: 城镇新增就业 counts 公益性岗位安置
                 m.count("new_jobs_gross", w.weight[placed].sum())
+                m.count("registered_into_work", w.weight[placed][w.registered[placed]].sum())
         self.pay_members()
 
     def pay_members(self) -> None:
