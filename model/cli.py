@@ -1,4 +1,4 @@
-"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, bench."""
+"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, calibrate, bench."""
 
 from __future__ import annotations
 
@@ -121,6 +121,24 @@ def _forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from lmsim.calibration.calibrate import calibrate
+
+    out = Path(args.out or Path("results") / f"calibration-{Path(args.targets).stem}")
+    c = calibrate(args.targets, args.scenario, args.params, out, recover=args.recover, workers=args.workers,
+                  replications=args.replications, design_points=args.design_points, seed=args.seed, overrides=args.set)
+    with pd_options():
+        print(c.estimate.parameter_table().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        print(c.estimate.moment_table().drop(columns=["source"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        if c.recovery is not None:
+            print(c.recovery[["parameter", "true", "estimate", "low_90", "high_90", "verdict"]].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    e = c.estimate
+    print(f"J = {e.j_stat:.2f} (p = {e.j_pvalue:.3f}); Jacobian rank {e.rank} of {len(e.params)}, condition {e.condition:.3g}; "
+          f"{c.simulations_run} simulations run (the rest from the cache)")
+    print(f"wrote calibrated.toml, report.html and the tables to {out}")
+    return 0
+
+
 def _is_experiment(path: Path) -> bool:
     """An experiment file is a TOML file with an [experiment] table."""
     import tomllib
@@ -234,6 +252,18 @@ def parser() -> argparse.ArgumentParser:
     sens.add_argument("--conf-level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
     sens.add_argument("--out", help="folder for the tables and charts (default: RESULTS/sensitivity)")
     sens.set_defaults(func=_sensitivity)
+    cal = sub.add_parser("calibrate", help="fit behavioural parameters to observed moments (simulated method of moments), or recover known ones")
+    cal.add_argument("targets", help="targets file (TOML): observed moments, optionally [[params]]")
+    cal.add_argument("--scenario", default=DEFAULT_SCENARIO, help=f"scenario to calibrate (default: {DEFAULT_SCENARIO})")
+    cal.add_argument("--params", help="parameters to estimate (TOML with [[params]]; default: the targets file's)")
+    cal.add_argument("--recover", action="store_true", help="parameter recovery: fit moments simulated at the params' true values")
+    cal.add_argument("--out", help="output folder (default: results/calibration-TARGETS)")
+    cal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    cal.add_argument("--replications", type=int, default=4, help="replications per parameter point, common random numbers (default 4)")
+    cal.add_argument("--design-points", type=int, default=24, help="points of the global latin search (default 24)")
+    cal.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
+    cal.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a scenario field")
+    cal.set_defaults(func=_calibrate)
     bench = sub.add_parser("bench", help="print worker-months per second and peak memory at 100k and 1M workers")
     bench.add_argument("--case", action="append", help="run only these cases (city-100k, city-1m, steady-state-1m)")
     bench.add_argument("--batch", action="store_true", help="instead: the batch layer's peak memory (200 and 2,000 runs) and throughput (1 and 2 workers)")

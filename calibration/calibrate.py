@@ -1,0 +1,187 @@
+"""``lmsim calibrate``: fit behavioural parameters to a targets file, or recover known ones.
+
+Writes to ``--out``: ``calibrated.toml`` (a scenario that bases on the one calibrated and sets
+the identified estimates: scenarios can name it as their ``base``), ``parameters.csv``,
+``moments.csv`` (targeted and untargeted), ``jacobian.csv``, ``sensitivity.csv``,
+``starts.csv``, ``profiles.csv``, ``recovery.csv`` (with ``--recover``), ``report.html``, and
+``cache.jsonl`` (every simulation, reused when the same calibration runs again).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lmsim.scenario import ScenarioError, _read_toml, apply_overrides, resolve_path, validate_scenario
+
+from .smm import Estimate, MomentModel, Simulator, estimate
+from .spec import Moment, Param, load_params, load_targets
+
+
+@dataclass
+class Calibration:
+    estimate: Estimate
+    recovery: pd.DataFrame | None
+    folder: Path
+    simulations_run: int
+
+
+def calibrate(targets: str | Path, scenario: str | Path, params: str | Path | None = None, out: str | Path = "results/calibration",
+              recover: bool = False, workers: int = 1, replications: int = 4, design_points: int = 24, seed: int = 1,
+              overrides: list[str] | None = None, profile_points: int = 5, max_evaluations: int = 120) -> Calibration:
+    """Calibrate ``scenario``'s parameters (``params`` file, else the targets file's
+    ``[[params]]``) to the moments of ``targets``; with ``recover``, to moments simulated at
+    the parameters' ``true`` values (default: the middle of their bounds) with other seeds."""
+    spec = load_targets(targets)
+    chosen = load_params(params) if params else spec.params
+    if not chosen:
+        raise ScenarioError([f"{targets}: no [[params]] to estimate, and no --params file"])
+    scenario_path = resolve_path(scenario)
+    base = apply_overrides(_read_toml(scenario_path), overrides or [])
+    _check_paths(base, chosen, str(scenario_path))
+    folder = Path(out)
+    targeted = [m for m in spec.moments if m.targeted]
+    untargeted = [m for m in spec.moments if not m.targeted]
+    model = MomentModel(base, [*targeted, *untargeted], str(scenario_path))
+    sim = Simulator(model, chosen, replications, seed, folder, workers)
+    truth = None
+    if recover:
+        truth = np.array([p.true if p.true is not None else (p.low + p.high) / 2 for p in chosen])
+        targeted, untargeted = _simulated_targets(sim, truth, targeted, untargeted, seed)
+    estimating = Simulator(MomentModel(base, targeted, str(scenario_path)), chosen, replications, seed, folder, workers)
+    estimating._cache.update(sim._cache)
+    result = estimate(estimating, targeted, design_points, seed=seed, profile_points=profile_points, max_evaluations=max_evaluations)
+    untargeted_table = _untargeted(sim, result.theta, untargeted)
+    recovery = _recovery(result, truth) if truth is not None else None
+    write(result, untargeted_table, recovery, folder, scenario_path)
+    return Calibration(result, recovery, folder, sim.runs_done + estimating.runs_done)
+
+
+def _check_paths(base: dict, params: list[Param], path: str) -> None:
+    """Every parameter names a numeric scenario field: checked by validating the base with
+    each set to its lower bound."""
+    problems = []
+    for p in params:
+        data = apply_overrides(copy.deepcopy(base), [f"{p.path}={p.low!r}"])
+        try:
+            validate_scenario(data, f"{path} (params: {p.path})")
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _simulated_targets(sim: Simulator, truth: np.ndarray, targeted: list[Moment], untargeted: list[Moment], seed: int):
+    """Moments generated at ``truth`` with 2R seeds of their own: value and standard error."""
+    obs_seeds = [seed * 1_000_003 + 7919 + k for k in range(2 * sim.replications)]
+    reps = sim.runs([truth], seeds=obs_seeds)[0]
+    mean, sd = reps.mean(axis=0), reps.std(axis=0, ddof=1)
+    se = np.maximum(sd / np.sqrt(len(reps)), 1e-6 * np.maximum(np.abs(mean), 1.0))
+    generated = {m.name: (float(mean[i]), float(se[i])) for i, m in enumerate(sim.model.moments)}
+
+    def remake(ms: list[Moment]) -> list[Moment]:
+        return [m.model_copy(update={"value": generated[m.name][0], "se": generated[m.name][1], "range": None,
+                                     "source": f"simulated at the true parameters (recovery), seeds {obs_seeds[0]}.."}) for m in ms]
+
+    return remake(targeted), remake(untargeted)
+
+
+def _untargeted(sim: Simulator, theta: np.ndarray, untargeted: list[Moment]) -> pd.DataFrame:
+    if not untargeted:
+        return pd.DataFrame()
+    reps = sim.runs([theta])[0]
+    index = [m.name for m in sim.model.moments]
+    rows = []
+    for m in untargeted:
+        values = reps[:, index.index(m.name)]
+        rows.append({"moment": m.name, "statistic": m.statistic, "observed": m.value, "se": m.se, "simulated": values.mean(),
+                     "simulated_mc_se": values.std(ddof=1) / np.sqrt(len(values)), "t": (values.mean() - m.value) / m.se,
+                     "share_of_loss": np.nan, "targeted": False, "source": m.source, "kind": m.kind})
+    return pd.DataFrame(rows)
+
+
+def _recovery(result: Estimate, truth: np.ndarray) -> pd.DataFrame:
+    low, high = result.interval()
+    table = result.parameter_table().assign(true=truth)
+    covered = (low <= truth) & (truth <= high)
+    table["verdict"] = np.where(~result.identified, "not identified", np.where(covered, "covered", "NOT covered"))
+    return table
+
+
+def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | None, folder: Path, scenario_path: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    params = result.parameter_table()
+    moments = result.moment_table(untargeted)
+    names = [m.name for m in result.moments]
+    paths = [p.path for p in result.params]
+    tables = {
+        "parameters": params, "moments": moments,
+        "jacobian": pd.DataFrame(result.jacobian, index=names, columns=paths).reset_index(names="moment"),
+        "sensitivity": pd.DataFrame(result.sensitivity, index=paths, columns=names).reset_index(names="parameter"),
+        "starts": result.starts, "profiles": result.profiles,
+    }
+    if recovery is not None:
+        tables["recovery"] = recovery
+    for name, table in tables.items():
+        table.to_csv(folder / f"{name}.csv", index=False)
+    (folder / "calibrated.toml").write_text(calibrated_toml(result, scenario_path), encoding="utf-8")
+    (folder / "report.html").write_text(report_html(result, tables), encoding="utf-8")
+
+
+def calibrated_toml(result: Estimate, scenario_path: Path) -> str:
+    lines = [f"# Calibrated by lmsim calibrate: J = {result.j_stat:.2f} (p = {result.j_pvalue:.3f}); see report.html",
+             f'base = "{scenario_path.resolve()}"', ""]
+    tables: dict[str, list[str]] = {}
+    for p, value, se, ok in zip(result.params, result.theta, result.se, result.identified):
+        *section, leaf = p.path.split(".")
+        entry = f"{leaf} = {value:.6g}    # se {se:.3g}" if ok else f"# {leaf}: not identified by the targets, left at the scenario's value"
+        tables.setdefault(".".join(section), []).append(entry)
+    for section, entries in tables.items():
+        lines += [f"[{section}]", *entries, ""]
+    return "\n".join(lines)
+
+
+def report_html(result: Estimate, tables: dict[str, pd.DataFrame]) -> str:
+    from lmsim.reports import html
+
+    summary = [f"J = {result.j_stat:.2f}, p = {result.j_pvalue:.3f} ({len(result.moments)} moments, {int(result.identified.sum())} identified parameters)",
+               f"Jacobian rank {result.rank} of {len(result.params)}, condition number {result.condition:.3g}",
+               *[f"{p.path}: NOT IDENTIFIED (no targeted moment moves with it)" for p, ok in zip(result.params, result.identified) if not ok]]
+    sections = [("Summary", html.bullets(summary)), ("Profiles", html.charts([_profile_svg(result.profiles)]))]
+    sections += [(name, html.table(name, table, "en")) for name, table in tables.items() if name != "profiles"]
+    sections.append(("Method", html.paragraphs(_method())))
+    return html.page("Calibration report", "en", sections)
+
+
+def _method() -> str:
+    from . import smm
+
+    return smm.__doc__ or ""
+
+
+def _profile_svg(profiles: pd.DataFrame) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    params = list(dict.fromkeys(profiles["parameter"]))
+    if not params:
+        return ""
+    fig, axes = plt.subplots(1, len(params), figsize=(3 * len(params), 2.6), squeeze=False)
+    for ax, name in zip(axes[0], params):
+        part = profiles[profiles["parameter"] == name]
+        ax.plot(part["value"], part["loss"], marker="o")
+        ax.set_title(name.split(".")[-1], fontsize=9)
+    fig.tight_layout()
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.find("<svg"):]

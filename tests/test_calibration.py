@@ -1,0 +1,83 @@
+"""Calibration (issue 6): parameter recovery on the small scenario, a parameter no moment sees
+flagged as not identified, finished simulations reused after an interruption, bad files
+refused with file, field and allowed values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lmsim.calibration.calibrate import calibrate
+from lmsim.calibration.smm import MomentModel, Simulator
+from lmsim.calibration.spec import load_targets
+from lmsim.scenario import ScenarioError, _read_toml, apply_overrides, resolve_path
+
+TARGETS = Path(__file__).parents[1] / "calibration" / "targets" / "recovery-small.toml"
+SMALL = ["population.workers=3000", "population.firms=150", "scenario.months=24"]
+
+
+@pytest.fixture(scope="module")
+def recovery(tmp_path_factory):
+    return calibrate(TARGETS, "small", out=tmp_path_factory.mktemp("recovery"), recover=True, workers=2, replications=4,
+                     design_points=10, seed=1, overrides=SMALL, profile_points=3, max_evaluations=50)
+
+
+def test_four_parameters_are_recovered_inside_their_90_percent_intervals(recovery):
+    table = recovery.recovery.set_index("parameter")
+    recovered = ["behaviour.matching_efficiency", "behaviour.quit_rate", "behaviour.registration_rate", "behaviour.firm_exit_rate"]
+    for name in recovered:
+        row = table.loc[name]
+        assert row["identified"] and row["low_90"] <= row["true"] <= row["high_90"], row.to_dict()
+        assert row["high_90"] - row["low_90"] < 0.8 * (row["bound_high"] - row["bound_low"])  # an interval that says something
+    assert (table.loc[recovered, "verdict"] == "covered").all()
+
+
+def test_a_parameter_no_moment_depends_on_is_flagged_not_identified(recovery):
+    row = recovery.recovery.set_index("parameter").loc["funds.guarantee_fund"]
+    assert not row["identified"] and row["verdict"] == "not identified" and np.isinf(row["se"])
+    assert recovery.estimate.rank == 4  # five parameters, four directions the moments see
+    text = (recovery.folder / "calibrated.toml").read_text()
+    assert "# guarantee_fund: not identified" in text and "matching_efficiency = " in text
+    report = (recovery.folder / "report.html").read_text()
+    assert "NOT IDENTIFIED" in report and "<svg" in report
+    moments = recovery.estimate.moment_table()
+    assert {"observed", "simulated", "simulated_mc_se", "t", "share_of_loss"} <= set(moments.columns)
+    assert np.isfinite(recovery.estimate.j_stat) and 0 <= recovery.estimate.j_pvalue <= 1
+
+
+def test_rerunning_reuses_finished_simulations(tmp_path):
+    spec = load_targets(TARGETS)
+    base = apply_overrides(_read_toml(resolve_path("small")), SMALL)
+    model = MomentModel(base, spec.moments[:2])
+    params = spec.params[:2]
+    first = Simulator(model, params, 2, 5, tmp_path, workers=1)
+    thetas = [np.array([0.3, 0.007]), np.array([0.4, 0.009])]
+    before = first.runs(thetas)
+    assert first.runs_done == 4
+    again = Simulator(model, params, 2, 5, tmp_path, workers=1)  # a new session: the interrupted one's cache
+    after = again.runs([*thetas, np.array([0.35, 0.008])])
+    assert again.runs_done == 2  # only the new point ran
+    assert all(np.array_equal(a, b) for a, b in zip(before, after[:2]))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[[moments]]\nname="u"\nstatistic="unemployment"\nvalue=0.05\nse=0.01\nsource="x"\n', "unknown statistic 'unemployment'; allowed: surveyed_unemployment_rate"),
+    ('[[moments]]\nname="u"\nstatistic="surveyed_unemployment_rate"\nvalue=0.05\nsource="x"\n', "give either se or range"),
+    ('[[moments]]\nname="u"\nstatistic="surveyed_unemployment_rate"\nvalue=0.07\nrange=[0.05, 0.06]\nsource="x"\n', "outside its range"),
+    ('[[moments]]\nname="u"\nstatistic="surveyed_unemployment_rate"\nvalue=0.05\nse=0.01\nsource="x"\nweight=2\n', "field 'moments.0.weight': unknown field"),
+])
+def test_bad_targets_files_fail_with_file_and_field(tmp_path, text, expected):
+    path = tmp_path / "targets.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as err:
+        load_targets(path)
+    assert str(path) in str(err.value) and expected in str(err.value)
+
+
+def test_a_parameter_path_the_scenario_does_not_have_is_refused(tmp_path):
+    params = tmp_path / "params.toml"
+    params.write_text('[[params]]\npath = "behaviour.matching_eficiency"\nlow = 0.1\nhigh = 0.5\n')
+    with pytest.raises(ScenarioError, match="behaviour.matching_eficiency': unknown field"):
+        calibrate(TARGETS, "small", params=params, out=tmp_path / "out", overrides=SMALL)
