@@ -58,7 +58,7 @@ def calibrate(targets: str | Path, scenario: str | Path, params: str | Path | No
     result = estimate(estimating, targeted, design_points, seed=seed, profile_points=profile_points, max_evaluations=max_evaluations)
     untargeted_table = _untargeted(sim, result.theta, untargeted)
     recovery = _recovery(result, truth) if truth is not None else None
-    write(result, untargeted_table, recovery, folder, scenario_path)
+    write(result, untargeted_table, recovery, folder, scenario_path, overrides or [])
     return Calibration(result, recovery, folder, sim.runs_done + estimating.runs_done)
 
 
@@ -113,7 +113,8 @@ def _recovery(result: Estimate, truth: np.ndarray) -> pd.DataFrame:
     return table
 
 
-def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | None, folder: Path, scenario_path: Path) -> None:
+def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | None, folder: Path, scenario_path: Path,
+          overrides: list[str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     params = result.parameter_table()
     moments = result.moment_table(untargeted)
@@ -129,12 +130,16 @@ def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | N
         tables["recovery"] = recovery
     for name, table in tables.items():
         table.to_csv(folder / f"{name}.csv", index=False)
-    (folder / "calibrated.toml").write_text(calibrated_toml(result, scenario_path), encoding="utf-8")
+    (folder / "calibrated.toml").write_text(calibrated_toml(result, scenario_path, overrides), encoding="utf-8")
     (folder / "report.html").write_text(report_html(result, tables), encoding="utf-8")
 
 
-def calibrated_toml(result: Estimate, scenario_path: Path) -> str:
-    lines = [f"# Calibrated by lmsim calibrate: J = {result.j_stat:.2f} (p = {result.j_pvalue:.3f}); see report.html",
+def calibrated_toml(result: Estimate, scenario_path: Path, overrides: list[str]) -> str:
+    """The estimates as a scenario based on the one calibrated. ``--set`` overrides the fit ran
+    with (often a smaller population or horizon) are listed, not applied: re-apply the ones
+    that are part of the model you mean."""
+    lines = [f"# Calibrated by lmsim calibrate: {result.j_summary}; see report.html",
+             *[f"# fitted with --set {o}" for o in overrides],
              f'base = "{scenario_path.resolve()}"', ""]
     tables: dict[str, list[str]] = {}
     for p, value, se, ok in zip(result.params, result.theta, result.se, result.identified):
@@ -149,7 +154,7 @@ def calibrated_toml(result: Estimate, scenario_path: Path) -> str:
 def report_html(result: Estimate, tables: dict[str, pd.DataFrame]) -> str:
     from lmsim.reports import html
 
-    summary = [f"J = {result.j_stat:.2f}, p = {result.j_pvalue:.3f} ({len(result.moments)} moments, {int(result.identified.sum())} identified parameters)",
+    summary = [f"{result.j_summary}; {len(result.moments)} moments, {int(result.identified.sum())} identified parameters",
                f"Jacobian rank {result.rank} of {len(result.params)}, condition number {result.condition:.3g}",
                *[f"{p.path}: NOT IDENTIFIED (no targeted moment moves with it)" for p, ok in zip(result.params, result.identified) if not ok]]
     sections = [("Summary", html.bullets(summary)), ("Profiles", html.charts([_profile_svg(result.profiles)]))]

@@ -138,6 +138,13 @@ class Estimate:
     starts: pd.DataFrame
     profiles: pd.DataFrame
 
+    @property
+    def j_summary(self) -> str:
+        """'J = 3.20 (p = 0.074)', or a note that an exactly identified fit has no test."""
+        if np.isnan(self.j_pvalue):
+            return f"J = {self.j_stat:.2f} (as many moments as parameters: no overidentification test)"
+        return f"J = {self.j_stat:.2f} (p = {self.j_pvalue:.3f})"
+
     def interval(self, level: float = 0.90) -> tuple[np.ndarray, np.ndarray]:
         z = stats.norm.ppf(0.5 + level / 2)
         return self.theta - z * self.se, self.theta + z * self.se

@@ -133,7 +133,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         if c.recovery is not None:
             print(c.recovery[["parameter", "true", "estimate", "low_90", "high_90", "verdict"]].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     e = c.estimate
-    print(f"J = {e.j_stat:.2f} (p = {e.j_pvalue:.3f}); Jacobian rank {e.rank} of {len(e.params)}, condition {e.condition:.3g}; "
+    print(f"{e.j_summary}; Jacobian rank {e.rank} of {len(e.params)}, condition {e.condition:.3g}; "
           f"{c.simulations_run} simulations run (the rest from the cache)")
     print(f"wrote calibrated.toml, report.html and the tables to {out}")
     return 0

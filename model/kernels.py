@@ -64,14 +64,17 @@ def _rows_of(mask, n):
 
 
 @njit(cache=True)
-def employees_drawn(status, job_start, month, ids, key, threshold, employed_code):
+def employees_drawn(status, job_start, month, ids, key, threshold, employed_code, age_months, young_below_months, young_threshold):
     """Rows where ``(status == employed_code) & (job_start <= month) & (keyed_bits(ids, key) >> 11
-    < threshold)``, hashing only the rows that qualify."""
+    < threshold)``, hashing only the rows that qualify; rows younger than the age limit compare
+    with ``young_threshold`` instead (the same draw, so a young person's event is a superset or
+    subset of what it would be at the adult rate)."""
     hit = np.zeros(ids.size, dtype=np.bool_)
     n = 0
     for i in range(ids.size):
         if status[i] == employed_code and job_start[i] <= month:
-            hit[i] = (_splitmix(np.uint64(ids[i]) * GOLDEN + key) >> S11) < threshold
+            limit = young_threshold if age_months[i] < young_below_months else threshold
+            hit[i] = (_splitmix(np.uint64(ids[i]) * GOLDEN + key) >> S11) < limit
             n += hit[i]
     return _rows_of(hit, n)
 

@@ -1,6 +1,7 @@
 """Worker decisions and the matching of job seekers with vacancies.
 
-- Quits: each employee quits into search with ``quit_rate`` a month.
+- Quits: each employee quits into search with ``quit_rate`` a month (16-24 year-olds at a
+  multiple of it).
 - Participation: unemployed people drop out (discouragement) and inactive people return.
 - Start-ups: an unemployed person tries with ``startup_rate``; the attempt goes ahead only
   if the capital it needs is within the person's own funds plus the credit they can get.
@@ -8,7 +9,9 @@
 - Matching: seekers and vacancies meet within segments (sector x skill band); a share of
   seekers search in another segment, chosen where the vacancies are. In each segment
   ``M = A * S ** a * V ** (1 - a)`` (capped by S and V), where S counts seekers by search
-  effectiveness (registered seekers count ``1 + pes_matching_boost``). A seeker meets a
+  effectiveness (registered seekers count ``1 + pes_matching_boost``; 16-24 year-olds, with
+  little experience and often waiting for a better first job (慢就业), count
+  ``youth_search_effectiveness``). A seeker meets a
   vacancy with probability ``effectiveness * M / S``; met pairs are formed in keyed random
   order; the seeker accepts if the offered wage reaches the reservation wage, which falls
   with the months unemployed and rises with unemployment benefit.
@@ -23,7 +26,7 @@ import numpy as np
 
 from . import firms as firm_rules
 from . import kernels, rng
-from .population import BAND_PREMIUM, N_BANDS, Separation, Status
+from .population import BAND_PREMIUM, N_BANDS, YOUTH_BELOW_MONTHS, Separation, Status
 from .rng import Purpose
 
 if TYPE_CHECKING:
@@ -33,12 +36,18 @@ _POSTS_PER_FIRM = 1_000_003  # key stride: more posts than any firm opens in a m
 
 
 def quits(model: LabourMarket) -> None:
-    """Employees (not those hired this month) quit into search with ``quit_rate``."""
-    w, rate = model.workers, model.scenario.behaviour.quit_rate
-    if rate == 0:
+    """Employees (not those hired this month) quit into search with ``quit_rate``; those aged
+    16-24 with ``quit_rate * youth_quit_multiplier`` (young people change jobs more often,
+    which is most of why their unemployment rate is a multiple of the adults')."""
+    w, beh = model.workers, model.scenario.behaviour
+    rate, young_rate = beh.quit_rate, min(1.0, beh.quit_rate * beh.youth_quit_multiplier)
+    if rate == 0 and young_rate == 0:
         return
     key = rng.key(model.seed, model.month, Purpose.QUIT)
-    leaving = kernels.employees_drawn(w.status, w.job_start, model.month, w.id, key, rng.threshold(rate), int(Status.EMPLOYED))
+    leaving = kernels.employees_drawn(
+        w.status, w.job_start, model.month, w.id, key, rng.threshold(rate), int(Status.EMPLOYED),
+        w.age_months, YOUTH_BELOW_MONTHS, rng.threshold(young_rate),
+    )
     model.leave_jobs(leaving, Separation.QUIT, "quits")
 
 
@@ -131,6 +140,8 @@ def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
 
     effort = 1.0 + beh.pes_matching_boost * w.registered[seekers] if beh.pes_matching_boost else np.ones(len(seekers))
     effort = effort * model.policies.search_effort(seekers)
+    if beh.youth_search_effectiveness != 1.0:
+        effort = effort * np.where(w.age_months[seekers] < YOUTH_BELOW_MONTHS, beh.youth_search_effectiveness, 1.0)
     s_seg = np.bincount(seg, weights=effort, minlength=n_segments)
     a = beh.matching_elasticity
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -34,6 +34,8 @@ SIZE_LIMITS = np.array([10, 100, 300])
 #: log wage premium of skill bands 0 (low), 1 (middle), 2 (high)
 BAND_PREMIUM = np.array([0.8, 1.0, 1.35])
 N_BANDS = 3
+#: the youth group (青年) is aged 16-24: younger than 25 years
+YOUTH_BELOW_MONTHS = 25 * 12
 
 
 class Status(IntEnum):
@@ -112,7 +114,7 @@ class Workers(Columns):
 
     def youth(self) -> np.ndarray:
         """Aged 16-24."""
-        return self.age_months < 25 * 12
+        return self.age_months < YOUTH_BELOW_MONTHS
 
     def recent_graduate(self, year: int, within: int = 2) -> np.ndarray:
         """Left school in ``year`` or the ``within`` years before (毕业年度及离校2年内)."""
@@ -218,7 +220,8 @@ def _synth_people(w: Workers, sc: Scenario, seed: int, start: int) -> None:
     w.graduation_year[:] = np.where(in_school, grad_year, np.where(recent, year - (age - leaving_age).clip(0, 2), 0))
 
     active = ~in_school & (u(13) < region.participation_rate)
-    unemployed = active & (u(14) < region.unemployment_rate)
+    young_rate = region.unemployment_rate if region.youth_unemployment_rate is None else region.youth_unemployment_rate
+    unemployed = active & (u(14) < np.where(w.age_months < YOUTH_BELOW_MONTHS, young_rate, region.unemployment_rate))
     employed = active & ~unemployed
     self_emp = employed & (u(15) < region.self_employed_share)
     retirement_age = np.where(w.female, sc.demography.retirement_age_female, sc.demography.retirement_age_male)

@@ -90,6 +90,7 @@ class Region(Section):
 
     participation_rate: Share = Field(0.75, description="labour-force share of working-age residents not in school")
     unemployment_rate: Share = Field(0.05, description="initial surveyed unemployment rate")
+    youth_unemployment_rate: Share | None = Field(None, description="initial rate of 16-24 year-olds; default the overall rate")
     self_employed_share: Share = Field(0.08, description="share of the employed who are self-employed")
     registered_share: Share = Field(0.6, description="initial share of the unemployed registered at the PES")
     initial_vacancy_rate: NonNegative = Field(0.03, description="open vacancies at the start, share of employees")
@@ -245,9 +246,11 @@ class Behaviour(Section):
     """[behaviour]: behavioural parameters (monthly rates unless stated)."""
 
     quit_rate: Share = Field(0.008, description="monthly probability an employee quits into search")
+    youth_quit_multiplier: NonNegative = Field(1.0, description="quit hazard of 16-24 year-olds relative to quit_rate")
     matching_efficiency: Positive = Field(0.35, description="A in M = A U^a V^(1-a), per month")
     matching_elasticity: Share = Field(0.5, description="a, elasticity of matches to seekers")
     pes_matching_boost: NonNegative = Field(0.3, description="extra search effectiveness of registered seekers")
+    youth_search_effectiveness: NonNegative = Field(1.0, description="search effectiveness of 16-24 year-old seekers relative to others")
     segment_by_skill: bool = Field(True, description="seekers and vacancies meet within skill bands as well as sectors")
     cross_segment_search: Share = Field(0.15, description="share of seekers searching outside their segment each month")
     registration_rate: Share = Field(0.3, description="monthly probability an unregistered unemployed urban-hukou local registers")

@@ -37,7 +37,7 @@ from .calendar import format_month, month_of
 from .indicators import COLUMNS, WORKING_STATUSES, compute
 from .ledger import FUND_NAMES, Ledger
 from .policies import POLICY_COLUMNS, PolicySet
-from .population import Firms, Separation, Status, Workers, synthesise
+from .population import YOUTH_BELOW_MONTHS, Firms, Separation, Status, Workers, synthesise
 from .rng import Purpose
 from .scenario import Scenario, load_scenario
 from .targets import evaluate as evaluate_targets
@@ -235,7 +235,7 @@ class LabourMarket(mesa.Model):
 
         w = self.workers
         by_status, young_by_status, searching = kernels.census(
-            w.status, w.age_months, w.weight, 25 * 12, len(Status), int(Status.UNEMPLOYED)
+            w.status, w.age_months, w.weight, YOUTH_BELOW_MONTHS, len(Status), int(Status.UNEMPLOYED)
         )
         self._rows_by_status[Status.UNEMPLOYED] = searching
         w.unemployed_months[searching] += 1

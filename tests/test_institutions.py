@@ -6,7 +6,7 @@ import pytest
 from lmsim.population import Separation, Status
 from lmsim.simulation import Simulation
 
-from conftest import hand_built, make_scenario
+from conftest import firms_with_staff, hand_built, make_scenario
 
 RATES = {"start": "2019-01", "pension_employer": 0.16, "pension_employee": 0.08, "medical_employer": 0.08,
          "medical_employee": 0.02, "ui_employer": 0.005, "ui_employee": 0.005}
@@ -90,3 +90,38 @@ def test_quitter_is_not_entitled():
     assert (model.workers.status[:2] == Status.UNEMPLOYED).all()
     assert (model.workers.benefit_months_left[:2] == 0).all()
     assert (model.workers.ui_months[:2] == 120 + 12).all()  # months in the job are banked
+
+
+def test_young_employees_quit_at_the_multiple_and_adults_draw_the_same():
+    # 2,000 employees, the first 1,000 aged 20: quit_rate 0.05, young people at 4 x 0.05 = 0.2
+    def quitters(multiplier: float) -> np.ndarray:
+        scenario = make_scenario(months=1, behaviour={"quit_rate": 0.05, "youth_quit_multiplier": multiplier})
+        workers, firms = hand_built(wages=[5000.0] * 2000, insured=[False] * 2000)
+        workers.age_months[:1000] = 20 * 12
+        workers.job_start[:] = 12 * 2018
+        model = Simulation(scenario, 7, (workers, firms)).build()
+        model.step()
+        return model.workers.status[:2000] == Status.UNEMPLOYED
+
+    same, more = quitters(1.0), quitters(4.0)
+    assert abs(same[:1000].mean() - 0.05) < 0.02 and abs(same[1000:].mean() - 0.05) < 0.02
+    assert abs(more[:1000].mean() - 0.20) < 0.03  # binomial s.d. 0.013
+    assert (more[1000:] == same[1000:]).all()  # adults' quits are the same draws
+    assert (more[:1000] >= same[:1000]).all()  # a young quitter at 1x still quits at 4x
+
+
+def test_young_seekers_search_at_their_effectiveness():
+    # 1,000 seekers aged 20 and 1,000 aged 30, 10,000 open posts, A = 0.3, a = 0.5, young
+    # effectiveness 0.5: S = 1,000 + 0.5 x 1,000 = 1,500; M = 0.3 x sqrt(1,500 x 10,000) = 1,161.9;
+    # an adult meets a post with M / S = 0.775, a young seeker with 0.5 x 0.775 = 0.387
+    scenario = make_scenario(months=1, behaviour={"matching_efficiency": 0.3, "segment_by_skill": False,
+                                                   "cross_segment_search": 0.0, "offer_wage_dispersion": 0.0,
+                                                   "youth_search_effectiveness": 0.5})
+    workers, firms = firms_with_staff([10], unemployed=2000)
+    workers.age_months[10:1010] = 20 * 12
+    firms.scale[:] = 10 + 10_000
+    model = Simulation(scenario, 3, (workers, firms)).build()
+    model.step()
+    hired = model.workers.status == Status.EMPLOYED
+    assert abs(hired[1010:].mean() - 0.775) < 0.04  # binomial s.d. 0.013
+    assert abs(hired[10:1010].mean() - 0.387) < 0.04

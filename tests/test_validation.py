@@ -162,6 +162,14 @@ def test_readme_lever_table_is_current():
     assert table == markdown_table(), "README lever table is stale: paste the output of `lmsim levers`"
 
 
+def test_readme_lists_every_behavioural_parameter_with_its_default():
+    from lmsim.scenario import Behaviour
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, field in Behaviour.model_fields.items():
+        assert f"| `{name}` | {field.default} | {field.description} |" in readme, f"README lacks behaviour.{name}"
+
+
 @pytest.mark.parametrize("lever, parameter, unit", [
     ("guaranteed_loans", "individual_cap", "yuan"), ("apprenticeship_subsidy", "amount_per_year", "yuan a year"),
     ("ui_refund", "share", "share"), ("ui_refund", "payment_month", "month of the year, 1-12"),

@@ -42,7 +42,7 @@ from pydantic import Field
 from .. import labour
 from ..calendar import year_of
 from ..ledger import Fund, Recipient
-from ..population import BAND_PREMIUM, Status
+from ..population import BAND_PREMIUM, YOUTH_BELOW_MONTHS, Status
 from ..units import Share
 from .base import AppliedLeverParams, Lever
 from .public_welfare_posts import fill_places, grown
@@ -76,7 +76,7 @@ class InternshipSubsidy(Lever):
         w, year = self.model.workers, year_of(self.model.month)
         left_school = w.graduation_year[rows]
         graduate = (left_school > 0) & (left_school >= year - self.p.graduated_within) & (left_school <= year)
-        young = w.age_months[rows] < 25 * 12
+        young = w.age_months[rows] < YOUTH_BELOW_MONTHS
         self.had = grown(self.had, len(w), False)
         return (w.status[rows] == Status.UNEMPLOYED) & (w.programme[rows] == 0) & ~self.had[rows] & (graduate | young)
 
