@@ -25,7 +25,7 @@ CASES = {
     "steady-state-1m": ("steady-state", 1_000_000, 50_000),
 }
 MONTHS = 36
-REPEATS = 3
+REPEATS = 5
 
 
 def run_case(name: str) -> dict[str, float]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import kernels
 from .calendar import format_month, month_of, year_of
 from .population import EMPLOYED_STATUSES, Status
 
@@ -131,12 +132,5 @@ def _graduate_rate(model: LabourMarket) -> float:
 
 def _zero_employment_households(model: LabourMarket, searching: np.ndarray, weight: np.ndarray) -> float:
     """Households with an unemployed member and nobody in work, each counted once at its
-    unemployed members' mean weight: summed over unemployed people, weight / (unemployed
-    members of the household)."""
-    households = model.workers.household[searching]
-    workless = model.household_working[households] == 0
-    if not workless.any():
-        return 0.0
-    households, weight = households[workless], weight[workless]
-    members = np.bincount(households, minlength=len(model.household_working))
-    return float((weight / members[households]).sum())
+    unemployed members' mean weight (see ``kernels.zero_employment_households``)."""
+    return float(kernels.zero_employment_households(model.workers.household, searching, weight, model.household_working))

@@ -103,3 +103,82 @@ def rows_with_status(status, code):
         rows[k] = i
         k += status[i] == code
     return rows[:n]
+
+
+@njit(cache=True)
+def book_staff(rows, employer, wage, insured, sign, base_floor, base_cap, employees, payroll, insured_base):
+    """Add (``sign`` +1) or remove (-1) the workers in ``rows`` from their employers' staff count,
+    payroll and insured contribution base (the wage clipped to floor and cap), in one pass over
+    the movers; a firm left without staff has both sums set to exactly 0 (no rounding residue)."""
+    for r in rows:
+        e = employer[r]
+        employees[e] += sign
+        payroll[e] += sign * wage[r]
+        if insured[r]:
+            insured_base[e] += sign * min(max(np.float64(wage[r]), base_floor), base_cap)
+    if sign < 0:
+        for r in rows:
+            e = employer[r]
+            if employees[e] == 0:
+                payroll[e] = 0.0
+                insured_base[e] = 0.0
+
+
+@njit(cache=True)
+def zero_employment_households(household, searching, weight, household_working):
+    """Households with an unemployed member and nobody in work, each counted once at its
+    unemployed members' mean weight: the sum over those members (rows ``searching``, weights
+    ``weight`` aligned with them) of weight / (unemployed members of the household). The members
+    are counted in ``household_working`` itself, as negative numbers where it is 0 (no one in
+    work), and those entries are put back to 0 before returning."""
+    homes = np.empty(searching.size, dtype=np.int64)
+    for i in range(searching.size):
+        h = household[searching[i]]
+        homes[i] = h
+        if household_working[h] <= 0:
+            household_working[h] -= 1
+    total = 0.0
+    for i in range(homes.size):
+        if household_working[homes[i]] < 0:
+            total += weight[i] / -household_working[homes[i]]
+    for h in homes:
+        if household_working[h] < 0:
+            household_working[h] = 0
+    return total
+
+
+@njit(cache=True)
+def count_working_moves(households, old_status, is_working, new_working, household_working):
+    """Keep each household's count of members in work current as people in ``households``
+    (with statuses ``old_status``) move to a status that is (1) or is not (0) work:
+    ``np.add.at(household_working, households, new_working - is_working[old_status])``."""
+    for i in range(households.size):
+        household_working[households[i]] += new_working - is_working[old_status[i]]
+
+
+@njit(cache=True)
+def start_jobs(rows, employer, wage, first_month, employer_col, wage_col, insured, sector, registered, weight,
+               unemployed_months, benefit_months_left, separation, job_start, firm_insures, firm_sector, hires_this_year):
+    """The columns of people taking a job, in one pass over them: worker ``rows[i]`` joins firm
+    ``employer[i]`` at ``wage[i]``, insured if the firm insures and in its sector, leaves the
+    register, its unemployment spell and benefit, and counts for contributions from
+    ``first_month``; the firm counts a hire. Returns the weight of those hired and of those of
+    them who were registered unemployed (失业人员再就业)."""
+    hired = 0.0
+    from_register = 0.0
+    for i in range(rows.size):
+        r, e = rows[i], employer[i]
+        employer_col[r] = e
+        wage_col[r] = wage[i]
+        insured[r] = firm_insures[e]
+        sector[r] = firm_sector[e]
+        hired += weight[r]
+        if registered[r]:
+            from_register += weight[r]
+            registered[r] = False
+        unemployed_months[r] = 0
+        benefit_months_left[r] = 0
+        separation[r] = 0  # Separation.NONE
+        job_start[r] = first_month
+        hires_this_year[e] += 1
+    return hired, from_register

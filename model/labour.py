@@ -111,7 +111,10 @@ def startups(model: LabourMarket) -> None:
 
 def reservation_wage(model: LabourMarket, rows: np.ndarray) -> np.ndarray:
     w, beh = model.workers, model.scenario.behaviour
-    decay = (1 - beh.reservation_wage_decay) ** w.unemployed_months[rows]
+    months = w.unemployed_months[rows]
+    # a table of (1 - decay) ** k for each duration: one lookup per seeker instead of a power
+    decay = (1 - beh.reservation_wage_decay) ** np.arange(int(months.max(initial=0)) + 1)
+    decay = decay[months]
     benefit = np.where(w.benefit_months_left[rows] > 0, model.ui_fund.benefit_amount(), 0.0)
     shift = model.policies.reservation_shift(rows)
     return beh.reservation_wage_share * w.last_wage[rows] * decay + beh.benefit_reservation_weight * benefit + shift
@@ -194,20 +197,15 @@ def _pair(seeker_seg, seeker_bits, post_seg, post_bits, n_segments):
 
 
 def hire(model: LabourMarket, rows: np.ndarray, employer: np.ndarray, wage: np.ndarray) -> None:
+    """Workers ``rows`` take jobs at firms ``employer`` (rows of the firms) paying ``wage``."""
     w, f = model.workers, model.firms
     model.set_status(rows, Status.EMPLOYED)
-    w.employer[rows] = employer
-    w.wage[rows] = wage
-    w.insured[rows] = f.insures[employer]
-    w.sector[rows] = f.sector[employer]
-    model.count("registered_into_work", w.weight[rows][w.registered[rows]].sum())
-    w.registered[rows] = False
-    w.unemployed_months[rows] = 0
-    w.benefit_months_left[rows] = 0
-    w.separation[rows] = Separation.NONE
-    w.job_start[rows] = model.month + 1
+    hired, from_register = kernels.start_jobs(
+        rows, np.asarray(employer, dtype=np.int64), wage, model.month + 1, w.employer, w.wage, w.insured, w.sector, w.registered,
+        w.weight, w.unemployed_months, w.benefit_months_left, w.separation, w.job_start, f.insures, f.sector, f.hires_this_year,
+    )
     model.book_staff(rows, +1)
-    f.hires_this_year += np.bincount(employer, minlength=len(f)).astype(np.int32)
     model.policies.hired(rows, employer)
-    model.count("hires", w.weight[rows].sum())
-    model.count("new_jobs_gross", w.weight[rows].sum())
+    model.count("registered_into_work", from_register)
+    model.count("hires", hired)
+    model.count("new_jobs_gross", hired)

@@ -49,7 +49,7 @@ FLOWS = (
 )
 
 #: lookup: is a status one of people in work?
-_IS_WORKING = np.isin(np.arange(len(Status)), WORKING_STATUSES)
+_IS_WORKING = np.isin(np.arange(len(Status)), WORKING_STATUSES).astype(np.int64)  # 1 for statuses that are work
 
 
 class LabourMarket(mesa.Model):
@@ -104,9 +104,7 @@ class LabourMarket(mesa.Model):
             grown = np.zeros(max(int(households.max()) + 1, 2 * len(self.household_working)), dtype=np.int64)
             grown[: len(self.household_working)] = self.household_working
             self.household_working = grown
-        change = int(_IS_WORKING[status]) - _IS_WORKING[w.status[rows]].astype(np.int64)
-        moved = change != 0
-        np.add.at(self.household_working, households[moved], change[moved])
+        kernels.count_working_moves(households, w.status[rows], _IS_WORKING, _IS_WORKING[status], self.household_working)
         w.status[rows] = status
         self._rows_by_status.clear()
 
@@ -175,15 +173,9 @@ class LabourMarket(mesa.Model):
         Kept incrementally so a month costs O(movers), not O(population).
         """
         w, f = self.workers, self.firms
-        employer, n = w.employer[rows], len(f)
-        f.employees += sign * np.bincount(employer, minlength=n).astype(np.int32)
-        f.payroll += sign * np.bincount(employer, weights=w.wage[rows], minlength=n)
-        base = self.si_agency.contribution_base(w.wage[rows]) * w.insured[rows]
-        f.insured_base += sign * np.bincount(employer, weights=base, minlength=n)
-        if sign < 0:  # no rounding residue on firms left without staff
-            empty = employer[f.employees[employer] == 0]
-            f.payroll[empty] = 0.0
-            f.insured_base[empty] = 0.0
+        c, avg = self.scenario.contributions, self.scenario.region.average_wage
+        kernels.book_staff(rows, w.employer, w.wage, w.insured, sign, c.base_floor * avg, c.base_cap * avg,
+                           f.employees, f.payroll, f.insured_base)
 
     def _end_jobs(self, rows: np.ndarray) -> None:
         """Employees leaving their job: unbook them and bank their contribution months."""
