@@ -2,8 +2,10 @@
 
 Each kernel does one pass over a population's columns where the numpy equivalent would make
 several passes and temporaries: the keyed SplitMix64 hash behind every random draw, the
-monthly quit draw among employees, and the status counts behind the indicators. They compute
-exactly what the numpy expressions in their docstrings compute.
+monthly quit draw among employees, and the status counts behind the indicators; and the
+bookkeeping of people moving into and out of jobs (firms' staff and payroll, households'
+members in work), where each mover touches many columns at random rows. They compute what
+the numpy expressions in their docstrings compute.
 """
 
 from __future__ import annotations
