@@ -71,7 +71,11 @@ def _cell(name: str, column: str, value, rate_row: bool, lang: str) -> str:
         return f"{100 * float(value):.2f}%"
     if column in ("replication", "runs"):
         return f"{int(value)}"
-    return f"{float(value):,.0f}" if abs(float(value)) >= 100 else f"{float(value):,.2f}"
+    magnitude = abs(float(value))
+    if magnitude >= 100:
+        return f"{float(value):,.0f}"
+    # small parameters (a monthly quit rate of 0.0031) keep four significant digits
+    return f"{float(value):,.2f}" if magnitude >= 1 or magnitude == 0 else f"{float(value):.4g}"
 
 
 def reproduce(rows: list[tuple[str, str]]) -> str:

@@ -42,6 +42,10 @@ def test_a_parameter_no_moment_depends_on_is_flagged_not_identified(recovery):
     assert "# guarantee_fund: not identified" in text and "matching_efficiency = " in text
     report = (recovery.folder / "report.html").read_text()
     assert "NOT IDENTIFIED" in report and "<svg" in report
+    # opens offline: nothing fetched (no scripts, no external sources); shows the moment table,
+    # the estimates with their intervals and the loss profiles
+    assert "<script" not in report and 'src="http' not in report and 'href="http' not in report
+    assert all(word in report for word in ("Profiles", "moments", "parameters", "low_90", "high_90", "share_of_loss"))
     moments = recovery.estimate.moment_table()
     assert {"observed", "simulated", "simulated_mc_se", "t", "share_of_loss"} <= set(moments.columns)
     assert np.isfinite(recovery.estimate.j_stat) and 0 <= recovery.estimate.j_pvalue <= 1
