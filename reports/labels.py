@@ -55,6 +55,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ratio_of_means": ("均值之比", "ratio of means"),
     "per_replication": ("逐次模拟中位数", "per replication median"),
     "without_net_jobs": ("次模拟无净新增就业", "replications without net jobs"),
+    "no_net_jobs": ("无净新增就业, 不适用", "not defined: no net jobs on average"),
     "share": ("比例", "share"),
 }
 

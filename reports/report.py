@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lmsim import __version__
@@ -132,11 +133,15 @@ def headline(c: Comparison, names: dict[str, str], lang: str) -> list[str]:
         lines.append(f"{names[s]}: {label('new_urban_jobs', lang)} {jobs['net']:+,.0f} [{jobs['net_low']:+,.0f}, {jobs['net_high']:+,.0f}]; "
                      f"{label('surveyed_unemployment_rate', lang)} {100 * u['net']:+.2f} pp [{100 * u['net_low']:+.2f}, {100 * u['net_high']:+.2f}]; "
                      f"{label('in_work', lang)} {net.loc['in_work', 'net']:+,.0f}")
+        if np.isnan(cost["cost_per_job_of_means"]):  # no net jobs on average: a cost per job means nothing
+            per_job = f"{label('cost_per_job', lang)}: {label('no_net_jobs', lang)}"
+        else:
+            per_job = (f"{label('cost_per_job', lang)} {cost['cost_per_job_of_means']:,.0f} {label('yuan', lang)} "
+                       f"({label('ratio_of_means', lang)}; {label('per_replication', lang)} {cost['cost_per_job']:,.0f} "
+                       f"[{cost['cost_per_job_low']:,.0f}, {cost['cost_per_job_high']:,.0f}], "
+                       f"{cost['replications_without_net_jobs']} {label('without_net_jobs', lang)})")
         lines.append(f"{names[s]}: {label('outlay_change', lang)} {cost['net_outlays']:+,.0f} {label('yuan', lang)} "
-                     f"[{cost['net_outlays_low']:+,.0f}, {cost['net_outlays_high']:+,.0f}]; {label('cost_per_job', lang)} "
-                     f"{cost['cost_per_job_of_means']:,.0f} {label('yuan', lang)} ({label('ratio_of_means', lang)}; "
-                     f"{label('per_replication', lang)} {cost['cost_per_job']:,.0f} [{cost['cost_per_job_low']:,.0f}, "
-                     f"{cost['cost_per_job_high']:,.0f}], {cost['replications_without_net_jobs']} {label('without_net_jobs', lang)})")
+                     f"[{cost['net_outlays_low']:+,.0f}, {cost['net_outlays_high']:+,.0f}]; {per_job}")
         for r in t["targets"].query("scenario == @s").itertuples():
             lines.append(f"{names[s]}: {r.target} {r.period} ({r.label or r.op + ' ' + str(r.value)}): "
                          f"P(met) {100 * r.p_met_scenario:.0f}% ({label('baseline', lang)} {100 * r.p_met_baseline:.0f}%)")

@@ -50,8 +50,13 @@ def test_a_scenario_identical_to_the_baseline_has_zero_net_effects_in_every_repl
         assert (values["value_scenario"] == values["value_baseline"]).all()
         outlays = tables["outlays"]
         assert (outlays["outflow_scenario"] == outlays["outflow_baseline"]).all()
-    net = compare(posts, "baseline", ["neutral"]).tables["net_effects"]
+    c = compare(posts, "baseline", ["neutral"])
+    net = c.tables["net_effects"]
     assert (net[["net", "net_low", "net_high"]].to_numpy() == 0).all()
+    from lmsim.reports.report import headline
+
+    lines = headline(c, {"neutral": "neutral"}, "en")
+    assert "cost per net job: not defined: no net jobs on average" in lines[1] and "nan" not in " ".join(lines)
 
 
 def test_common_random_numbers_cut_the_variance_of_net_effects(posts, tmp_path):
