@@ -175,7 +175,7 @@ def _u(seed: int, ids: np.ndarray, purpose: Purpose, sub: int) -> np.ndarray:
 
 def synthesise(scenario: Scenario, seed: int) -> tuple[Workers, Firms]:
     """Build workers and firms matching the scenario's region aggregates."""
-    pop, region = scenario.population, scenario.region
+    pop = scenario.population
     start = scenario.scenario.start_month
     workers = Workers(pop.workers)
     w_ids = np.arange(pop.workers, dtype=np.int64)

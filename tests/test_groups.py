@@ -1,6 +1,5 @@
 """The worker groups and firm attributes the policy levers test, on hand-built rows."""
 
-import numpy as np
 
 from lmsim.population import Firms, Status, Workers
 

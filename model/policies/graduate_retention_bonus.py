@@ -97,7 +97,7 @@ class GraduateRetentionBonus(Lever):
         return np.where(tenure < 0, served, tenure)
 
     def monthly(self) -> None:
-        m, w = self.model, self.model.workers
+        w = self.model.workers
         self._sized()
         rows = np.flatnonzero(self.graduates(np.arange(len(w))))
         working = np.isin(w.status[rows], (Status.EMPLOYED, Status.SELF_EMPLOYED))

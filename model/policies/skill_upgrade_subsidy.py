@@ -40,7 +40,6 @@ from pydantic import Field, model_validator
 
 from ..calendar import year_of
 from ..ledger import Fund, Recipient
-from ..population import Status
 from ..units import Share, Yuan
 from .base import AppliedLeverParams, Lever
 

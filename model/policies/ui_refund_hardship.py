@@ -40,7 +40,7 @@ from pydantic import Field
 from .. import firms as firm_rules
 from ..calendar import year_of
 from ..ledger import Fund, Recipient
-from ..population import Status, employer_rate, total_rate
+from ..population import employer_rate, total_rate
 from ..units import Share
 from .base import AppliedLeverParams, Lever
 from .ui_refund import CONTROL_TARGET, CONTROL_TARGET_DEFAULT
