@@ -117,3 +117,14 @@ def test_a_finished_run_frees_its_model():
         LabourMarket.__init__ = original
     gc.collect()
     assert len(built) == 1 and built[0]() is None
+
+
+@pytest.mark.parametrize("region", ["anshan", "tacheng"])
+def test_the_existing_minimum_living_guarantee_is_in_the_baseline_and_the_package_changes_its_rules(region):
+    # 低保 exists without the plans: a package that switched it on would count the whole
+    # guarantee as the plan's cost; it changes only the earnings disregard and the exit period
+    base = load_scenario(f"{region}-baseline").policies.minimum_living_guarantee
+    package = load_scenario(f"{region}-package").policies.minimum_living_guarantee
+    assert base is not None and base.threshold > 0 and base.earnings_disregard == 0 and base.exit_period == 0
+    changed = {k for k, v in package.model_dump().items() if base.model_dump()[k] != v}
+    assert changed == {"clause", "earnings_disregard", "exit_period"}
