@@ -36,10 +36,14 @@ class SocialInsuranceAgency(mesa.Agent):
         """The scenario's dated rates, as any contribution-rate lever in force changes them."""
         return self.model.policies.contribution_rates(rates_in_force(self.model.scenario, month))
 
-    def contribution_base(self, wage: np.ndarray) -> np.ndarray:
-        """Wage clipped to the floor and cap set as shares of the average wage (缴费基数)."""
+    def base_limits(self) -> tuple[float, float]:
+        """Floor and cap of the contribution base, yuan a month: shares of the average wage."""
         c, avg = self.model.scenario.contributions, self.model.scenario.region.average_wage
-        return np.clip(wage, c.base_floor * avg, c.base_cap * avg)
+        return c.base_floor * avg, c.base_cap * avg
+
+    def contribution_base(self, wage: np.ndarray) -> np.ndarray:
+        """Wage clipped to the floor and cap (缴费基数)."""
+        return np.clip(wage, *self.base_limits())
 
     def collect(self) -> np.ndarray:
         """Bill each firm on the contribution base of its insured staff; firms short of cash fall

@@ -173,9 +173,8 @@ class LabourMarket(mesa.Model):
         Kept incrementally so a month costs O(movers), not O(population).
         """
         w, f = self.workers, self.firms
-        c, avg = self.scenario.contributions, self.scenario.region.average_wage
-        kernels.book_staff(rows, w.employer, w.wage, w.insured, sign, c.base_floor * avg, c.base_cap * avg,
-                           f.employees, f.payroll, f.insured_base)
+        floor, cap = self.si_agency.base_limits()
+        kernels.book_staff(rows, w.employer, w.wage, w.insured, sign, floor, cap, f.employees, f.payroll, f.insured_base)
 
     def _end_jobs(self, rows: np.ndarray) -> None:
         """Employees leaving their job: unbook them and bank their contribution months."""
