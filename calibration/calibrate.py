@@ -10,14 +10,13 @@ the identified estimates: scenarios can name it as their ``base``), ``parameters
 from __future__ import annotations
 
 import copy
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lmsim.scenario import ScenarioError, _read_toml, apply_overrides, resolve_path, validate_scenario
+from lmsim.scenario import ScenarioError, _read_toml, apply_overrides, resolve_path, set_path, validate_scenario
 
 from .smm import Estimate, MomentModel, Simulator, estimate
 from .spec import Moment, Param, load_params, load_targets
@@ -67,8 +66,9 @@ def _check_paths(base: dict, params: list[Param], path: str) -> None:
     each set to its lower bound."""
     problems = []
     for p in params:
-        data = apply_overrides(copy.deepcopy(base), [f"{p.path}={p.low!r}"])
+        data = copy.deepcopy(base)
         try:
+            set_path(data, p.path, p.low, f"{path} (params: {p.path})")
             validate_scenario(data, f"{path} (params: {p.path})")
         except ScenarioError as exc:
             problems.extend(exc.problems)
@@ -115,6 +115,8 @@ def _recovery(result: Estimate, truth: np.ndarray) -> pd.DataFrame:
 
 def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | None, folder: Path, scenario_path: Path,
           overrides: list[str]) -> None:
+    from lmsim.reports.report import calibration_html
+
     folder.mkdir(parents=True, exist_ok=True)
     params = result.parameter_table()
     moments = result.moment_table(untargeted)
@@ -131,7 +133,7 @@ def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | N
     for name, table in tables.items():
         table.to_csv(folder / f"{name}.csv", index=False)
     (folder / "calibrated.toml").write_text(calibrated_toml(result, scenario_path, overrides), encoding="utf-8")
-    (folder / "report.html").write_text(report_html(result, tables), encoding="utf-8")
+    (folder / "report.html").write_text(calibration_html(result, tables), encoding="utf-8")
 
 
 def calibrated_toml(result: Estimate, scenario_path: Path, overrides: list[str]) -> str:
@@ -149,44 +151,3 @@ def calibrated_toml(result: Estimate, scenario_path: Path, overrides: list[str])
     for section, entries in tables.items():
         lines += [f"[{section}]", *entries, ""]
     return "\n".join(lines)
-
-
-def report_html(result: Estimate, tables: dict[str, pd.DataFrame]) -> str:
-    from lmsim.reports import html
-
-    summary = [f"{result.j_summary}; {len(result.moments)} moments, {int(result.identified.sum())} identified parameters",
-               f"Jacobian rank {result.rank} of {len(result.params)}, condition number {result.condition:.3g}",
-               *[f"{p.path}: NOT IDENTIFIED (no targeted moment moves with it)" for p, ok in zip(result.params, result.identified) if not ok]]
-    sections = [("Summary", html.bullets(summary)), ("Profiles", html.charts([_profile_svg(result.profiles)]))]
-    sections += [(name, html.table(name, table, "en")) for name, table in tables.items() if name != "profiles"]
-    sections.append(("Method", html.paragraphs(_method())))
-    return html.page("Calibration report", "en", sections)
-
-
-def _method() -> str:
-    from . import smm
-
-    return smm.__doc__ or ""
-
-
-def _profile_svg(profiles: pd.DataFrame) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    params = list(dict.fromkeys(profiles["parameter"]))
-    if not params:
-        return ""
-    fig, axes = plt.subplots(1, len(params), figsize=(3 * len(params), 2.6), squeeze=False)
-    for ax, name in zip(axes[0], params):
-        part = profiles[profiles["parameter"] == name]
-        ax.plot(part["value"], part["loss"], marker="o")
-        ax.set_title(name.split(".")[-1], fontsize=9)
-    fig.tight_layout()
-    buffer = io.StringIO()
-    with plt.rc_context({"svg.fonttype": "none"}):
-        fig.savefig(buffer, format="svg")
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.find("<svg"):]

@@ -14,6 +14,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from lmsim.reduce import between
+
 Statistic = Callable[[pd.DataFrame, pd.DataFrame], float]
 
 
@@ -59,7 +61,6 @@ STATISTICS: dict[str, Statistic] = {
 def compute(statistic: str, monthly: pd.DataFrame, ledger: pd.DataFrame, start: str | None, end: str | None) -> float:
     """One statistic over the months ``start``..``end`` (YYYY-MM, inclusive; None: all)."""
     dates = monthly["date"]
-    keep = (dates >= (start or dates.iloc[0])) & (dates <= (end or dates.iloc[-1]))
-    period = monthly[keep]
-    in_period = ledger[(ledger["date"] >= period["date"].iloc[0]) & (ledger["date"] <= period["date"].iloc[-1])]
+    period = between(monthly, start or dates.iloc[0], end or dates.iloc[-1])
+    in_period = between(ledger, period["date"].iloc[0], period["date"].iloc[-1])
     return STATISTICS[statistic](period.reset_index(drop=True), in_period)

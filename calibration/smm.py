@@ -30,9 +30,10 @@ import pandas as pd
 from scipy import optimize, stats
 from scipy.stats import qmc
 
-from lmsim.batch import Task, evaluate, local_results
+from lmsim.batch import ScenarioModel, Task, evaluate, local_results
+from lmsim.reduce import RunTables
 from lmsim.rng import replication_seed
-from lmsim.scenario import validate_scenario
+from lmsim.scenario import Scenario, set_path, validate_scenario
 
 from .moments import compute
 from .spec import Moment, Param
@@ -42,24 +43,20 @@ IDENTIFICATION_TOLERANCE = 1e-3
 
 
 class MomentModel:
-    """The batch layer's model for calibration: parameter values and a seed in, the
-    moments of one run out."""
+    """Calibration's plan for the batch layer (:class:`lmsim.batch.RunPlan`): parameter
+    values {path: value} set on the base scenario, and a run returns its moments."""
 
     def __init__(self, base: dict[str, Any], moments: list[Moment], path: str = "<calibration>"):
         self.base, self.moments, self.path = base, moments, path
 
-    def __call__(self, values: dict[str, Any], seed: int) -> dict[str, float]:
-        from lmsim.simulation import Simulation
-
+    def scenario(self, values: dict[str, Any]) -> Scenario:
         data = copy.deepcopy(self.base)
-        for dotted, value in values.items():
-            node = data
-            *parents, leaf = dotted.split(".")
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[leaf] = float(value)
-        r = Simulation(validate_scenario(data, self.path), seed).run(progress=False)
-        return {m.name: compute(m.statistic, r.monthly, r.ledger, m.start, m.end) for m in self.moments}
+        for path, value in values.items():
+            set_path(data, path, float(value))
+        return validate_scenario(data, self.path)
+
+    def outputs(self, result: RunTables) -> dict[str, float]:
+        return {m.name: compute(m.statistic, result.monthly, result.ledger, m.start, m.end) for m in self.moments}
 
 
 @dataclass
@@ -76,6 +73,7 @@ class Simulator:
     _cache: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.runner = ScenarioModel(self.model)  # the batch layer's model of self.model's runs
         self.folder.mkdir(parents=True, exist_ok=True)
         self.cache_path = self.folder / "cache.jsonl"
         if self.cache_path.exists():
@@ -102,7 +100,7 @@ class Simulator:
             # a pool pays its start-up only for batches (designs, Jacobians, profiles); the
             # optimiser's single thetas run here, one replication after another
             batch = self.workers > 1 and len(todo) > self.replications
-            records = local_results(self.model, tasks, self.workers, max_attempts=2) if batch else (evaluate(self.model, t) for t in tasks)
+            records = local_results(self.runner, tasks, self.workers, max_attempts=2) if batch else (evaluate(self.runner, t) for t in tasks)
             with open(self.cache_path, "a", encoding="utf-8") as fh:
                 for record in records:
                     row = record["row"]

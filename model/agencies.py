@@ -1,10 +1,10 @@
-"""The agencies, as mesa agents: they act on whole populations through the ledger.
+"""The employment agencies, as mesa agents: they act on whole populations through the ledger.
+(The social-insurance agency, with the contribution rules it applies, is
+:mod:`lmsim.social_insurance`.)
 
-- :class:`SocialInsuranceAgency` (社会保险经办机构) collects pension, medical and UI
-  contributions at the dated rates of the scenario;
 - :class:`PublicEmploymentService` (公共就业服务机构) registers the unemployed; registered
   seekers search more effectively (see :mod:`lmsim.labour`);
-- :class:`UnemploymentInsuranceFund` (失业保险基金) takes claims from insured job losers and
+- :class:`UnemploymentInsuranceFund` takes claims from insured job losers and
   pays the benefit and the recipients' medical insurance.
 """
 
@@ -17,77 +17,24 @@ import numpy as np
 
 from . import rng
 from .ledger import Fund, Recipient
-from .population import Separation, Status, employer_rate, rates_in_force, total_rate
+from .population import Separation, Status
 from .rng import Purpose
 
 if TYPE_CHECKING:
-    from .scenario import ContributionRates
-    from .simulation import LabourMarket
-
-INSURANCES = (("pension", Fund.PENSION), ("medical", Fund.MEDICAL), ("ui", Fund.UI))
+    from .market import Market
 
 
-class SocialInsuranceAgency(mesa.Agent):
-    """Collects social-insurance contributions from firms for their insured staff."""
-
-    model: LabourMarket
-
-    def rates(self, month: int) -> ContributionRates:
-        """The scenario's dated rates, as any contribution-rate lever in force changes them."""
-        return self.model.policies.contribution_rates(rates_in_force(self.model.scenario, month))
-
-    def base_limits(self) -> tuple[float, float]:
-        """Floor and cap of the contribution base, yuan a month: shares of the average wage."""
-        c, avg = self.model.scenario.contributions, self.model.scenario.region.average_wage
-        return c.base_floor * avg, c.base_cap * avg
-
-    def contribution_base(self, wage: np.ndarray) -> np.ndarray:
-        """Wage clipped to the floor and cap (缴费基数)."""
-        return np.clip(wage, *self.base_limits())
-
-    def collect(self) -> np.ndarray:
-        """Bill each firm on the contribution base of its insured staff; firms short of cash fall
-        into arrears (their staff keep accruing contribution months: arrears are owed, not lost).
-
-        Returns what each firm paid as employer (its cost beyond wages).
-        """
-        m = self.model
-        f, month = m.firms, m.month
-        rates = self.rates(month)
-        pays = f.alive & (f.cash >= 0)
-        paid_base = float(np.dot(f.insured_base[pays], f.weight[pays]))  # the base of the month's paid bills
-        for name, fund in INSURANCES:
-            for side in ("employer", "employee"):
-                m.ledger.post(month, fund, f"contribution_{name}_{side}", paid_base * getattr(rates, f"{name}_{side}"))
-        total_due = f.insured_base * total_rate(rates)
-        f.ui_premiums_this_year += np.where(pays, f.insured_base * (rates.ui_employer + rates.ui_employee), 0.0)
-        f.contributions_this_year += np.where(pays, total_due, 0.0)
-        f.arrears += np.where(pays | ~f.alive, 0.0, total_due)
-        self._recover_arrears(rates)
-        return np.where(pays, f.insured_base * employer_rate(rates), 0.0)
-
-    def _recover_arrears(self, rates: ContributionRates) -> None:
-        """Firms back in cash pay their arrears, split over the funds by the current rates."""
-        m = self.model
-        f = m.firms
-        paying = np.flatnonzero((f.arrears > 0) & (f.cash >= f.arrears) & f.alive)
-        if len(paying) == 0:
-            return
-        amount = f.arrears[paying]
-        f.cash[paying] -= amount
-        f.arrears[paying] = 0.0
-        f.contributions_this_year[paying] += amount
-        paid = amount * f.weight[paying]
-        total = total_rate(rates) or 1.0
-        for name, fund in INSURANCES:
-            share = (getattr(rates, f"{name}_employer") + getattr(rates, f"{name}_employee")) / total
-            m.ledger.post(m.month, fund, f"arrears_{name}", paid * share, Recipient.FIRM, f.id[paying])
+#: the ledger lines the UI fund posts without any lever: line -> (Chinese name, English name)
+LINES: dict[str, tuple[str, str]] = {
+    "ui_benefit": ("失业保险金", "unemployment-insurance benefit"),
+    "ui_recipient_medical_insurance": ("领取失业保险金人员参加职工基本医疗保险费", "medical insurance of benefit recipients"),
+}
 
 
 class PublicEmploymentService(mesa.Agent):
     """Registers unemployed job seekers (失业登记)."""
 
-    model: LabourMarket
+    model: Market
 
     def register(self) -> None:
         m = self.model
@@ -105,7 +52,7 @@ class PublicEmploymentService(mesa.Agent):
 class UnemploymentInsuranceFund(mesa.Agent):
     """Pays unemployment-insurance benefit (失业保险金) and recipients' medical insurance."""
 
-    model: LabourMarket
+    model: Market
 
     def rules(self) -> tuple[float, dict[int, int]]:
         """Monthly benefit (yuan) and benefit months by full years of contributions: the
@@ -113,7 +60,7 @@ class UnemploymentInsuranceFund(mesa.Agent):
         ui = self.model.scenario.ui
         level = ui.benefit_share_of_minimum_wage * self.model.scenario.region.minimum_wage if ui.enabled else 0.0
         durations = {int(k): v for k, v in ui.duration_months.items()}
-        return self.model.policies.benefit_rules(level, durations)
+        return self.model.policies.benefit_rules((level, durations))
 
     def benefit_amount(self) -> float:
         return self.rules()[0]

@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -40,28 +40,40 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import __version__
-from .experiment import Experiment, output_values
-from .scenario import ScenarioError, validate_scenario
+from .experiment import Experiment
+from .scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    from .simulation import Results
 
 LEADING = ("run", "point", "replication", "seed")
-#: a model an experiment evaluates: factor values and a seed in, named numbers out
-Model = Callable[[dict[str, Any], int], dict[str, float]]
+#: a model the batch layer evaluates: a run's values (an experiment's factor values) and a
+#: seed in, named values (an experiment's output numbers) out
+Model = Callable[[dict[str, Any], int], dict[str, Any]]
+
+
+class RunPlan(Protocol):
+    """What a batch of simulation runs is for: the scenario a run's values stand for, and
+    what a finished run returns (an experiment's outputs, a replication's tables, a
+    calibration's moments)."""
+
+    def scenario(self, values: dict[str, Any]) -> Scenario: ...
+
+    def outputs(self, result: Results) -> dict[str, Any]: ...
 
 
 class ScenarioModel:
-    """The lmsim simulation as an experiment's model: the base scenario with a point's factor
-    values, run with the given seed, reduced to the experiment's outputs."""
+    """The lmsim simulation as the batch layer's model: a run's values and seed in, the
+    plan's scenario run with that seed, the plan's outputs of it out."""
 
-    def __init__(self, experiment: Experiment):
-        self.experiment = experiment
+    def __init__(self, plan: RunPlan, record_paths: bool = False):
+        self.plan, self.record_paths = plan, record_paths
 
-    def __call__(self, values: dict[str, Any], seed: int) -> dict[str, float]:
+    def __call__(self, values: dict[str, Any], seed: int) -> dict[str, Any]:
         from .simulation import Simulation
 
-        e = self.experiment
-        scenario = validate_scenario(e.scenario_data(values), e.path)
-        result = Simulation(scenario, seed).run(progress=False)
-        return output_values(e.spec, result.monthly, result.ledger, result.policies)
+        result = Simulation(self.plan.scenario(values), seed, record_paths=self.record_paths).run(progress=False)
+        return self.plan.outputs(result)
 
 
 @dataclass(frozen=True)

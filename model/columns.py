@@ -47,3 +47,11 @@ class Columns:
         rows = np.arange(self.size, self.size + k)
         self.size += k
         return rows
+
+
+def grown(column: np.ndarray, n: int, fill: float | int | bool = 0) -> np.ndarray:
+    """A per-agent array kept outside a population (a lever's own), extended with ``fill`` to
+    ``n`` rows as agents arrive; unchanged when it already has them."""
+    if len(column) >= n:
+        return column
+    return np.concatenate([column, np.full(n - len(column), fill, dtype=column.dtype)])

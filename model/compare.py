@@ -24,19 +24,19 @@ Definitions (the report states them too):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .calendar import year_of, parse_month
+from .calendar import parse_month
 from .policies import REGISTRY
+from .reduce import Aggregate, Period, aggregate, calendar_years, outlays_by_year
 from .replications import Replications, RunOutput, band
 from .scenario import Scenario
 from .targets import evaluate as evaluate_targets
 
-#: indicator -> (how a period aggregates it, label)
-INDICATORS = {
+#: indicator -> how a period aggregates it
+INDICATORS: dict[str, Aggregate] = {
     "new_urban_jobs": "sum",
     "in_work": "last",
     "surveyed_unemployment_rate": "mean",
@@ -96,7 +96,7 @@ def replication_tables(base: RunOutput, scen: RunOutput, scenario: Scenario) -> 
     targets = pd.merge(base_targets[["target", "period", "label", "op", "value", "achieved", "met"]],
                        scen.targets[["target", "period", "achieved", "met"]], on=["target", "period"],
                        suffixes=("_baseline", "_scenario"))
-    outlays = pd.merge(outlay_values(base.flows), outlay_values(scen.flows), on=["fund", "line", "period"], how="outer",
+    outlays = pd.merge(outlays_by_year(base.flows), outlays_by_year(scen.flows), on=["fund", "line", "period"], how="outer",
                        suffixes=("_baseline", "_scenario")).fillna(0.0)
     in_work = values.query("indicator == 'in_work' and period == 'horizon'").iloc[0]
     totals = pd.DataFrame([{
@@ -108,26 +108,13 @@ def replication_tables(base: RunOutput, scen: RunOutput, scenario: Scenario) -> 
 
 
 def indicator_values(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Each indicator of :data:`INDICATORS` per calendar year and over the horizon."""
-    m = monthly.assign(in_work=monthly["employed"] + monthly["self_employed"],
-                       year=[year_of(parse_month(d)) for d in monthly["date"]])
-    rows = []
-    for indicator, how in INDICATORS.items():
-        for period, part in [*((str(y), g) for y, g in m.groupby("year")), ("horizon", m)]:
-            series = part[indicator].dropna()
-            value = np.nan if series.empty else {"sum": series.sum, "mean": series.mean, "last": lambda s=series: s.iloc[-1]}[how]()
-            rows.append((indicator, period, float(value)))
+    """Each indicator of :data:`INDICATORS` per calendar year and over the horizon; months
+    without a value (a graduate rate before the first cohort) are left out."""
+    m = monthly.assign(in_work=monthly["employed"] + monthly["self_employed"]).set_index("date")
+    first, last = parse_month(monthly["date"].iloc[0]), parse_month(monthly["date"].iloc[-1])
+    periods = [*calendar_years(first, last), Period("horizon", first, last)]
+    rows = [(indicator, p.label, aggregate(m[indicator].dropna(), p, how)) for indicator, how in INDICATORS.items() for p in periods]
     return pd.DataFrame(rows, columns=["indicator", "period", "value"])
-
-
-def outlay_values(flows: pd.DataFrame) -> pd.DataFrame:
-    """Yuan paid out by fund, line and year, plus each fund-line's total over the horizon."""
-    f = flows.assign(period=[str(year_of(parse_month(d))) for d in flows["date"]])
-    by_year = f.groupby(["fund", "line", "period"], observed=True)["outflow"].sum().reset_index()
-    total = f.groupby(["fund", "line"], observed=True)["outflow"].sum().reset_index().assign(period="total")
-    out = pd.concat([by_year, total], ignore_index=True)
-    out = out[out["outflow"] > 0]
-    return out.astype({"fund": str, "line": str})
 
 
 def deadweight(base: RunOutput, scen: RunOutput) -> pd.DataFrame:
@@ -310,14 +297,3 @@ def without_each_lever(scenario: Scenario) -> dict[str, Scenario]:
         variant.targets = {k: t for k, t in variant.targets.items() if not t.indicator.startswith(f"policies.{name}.")}
         out[name] = variant
     return out
-
-
-def write_tables(comparison: Comparison, folder: str | Path) -> list[Path]:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, table in comparison.tables.items():
-        path = folder / f"{name}.csv"
-        table.to_csv(path, index=False)
-        written.append(path)
-    return written

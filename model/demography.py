@@ -18,12 +18,12 @@ from .population import SCHOOL_LEAVING_AGE, Status, draw_traits, typical_wage
 from .rng import Purpose
 
 if TYPE_CHECKING:
-    from .simulation import LabourMarket
+    from .market import Market
 
 RETIREMENT_HARD_LIMIT = 65
 
 
-def age_and_retire(model: LabourMarket) -> None:
+def age_and_retire(model: Market) -> None:
     w, demo = model.workers, model.scenario.demography
     resident = np.flatnonzero(w.status < Status.RETIRED)
     w.age_months[resident] += 1
@@ -33,7 +33,7 @@ def age_and_retire(model: LabourMarket) -> None:
     model.end_participation(retiring, Status.RETIRED, "retirements")
 
 
-def migrate(model: LabourMarket) -> None:
+def migrate(model: Market) -> None:
     w, demo = model.workers, model.scenario.demography
     resident = np.flatnonzero(w.status < Status.RETIRED)
     hazard = demo.out_migration_rate * model.policies.leave_propensity(resident)
@@ -50,7 +50,7 @@ def migrate(model: LabourMarket) -> None:
         model.count("in_migrants", w.weight[rows].sum())
 
 
-def graduation_season(model: LabourMarket) -> None:
+def graduation_season(model: Market) -> None:
     """July: students of this year's graduation enter the market; a new cohort turns 16."""
     if month_of(model.month) != 7:
         return
@@ -66,7 +66,7 @@ def graduation_season(model: LabourMarket) -> None:
     _enter_market(model, cohort[leave_at <= 16], year)
 
 
-def _enter_market(model: LabourMarket, rows: np.ndarray, year: int) -> None:
+def _enter_market(model: Market, rows: np.ndarray, year: int) -> None:
     w = model.workers
     model.set_status(rows, Status.UNEMPLOYED)
     w.graduation_year[rows] = year
@@ -75,7 +75,7 @@ def _enter_market(model: LabourMarket, rows: np.ndarray, year: int) -> None:
     model.count("school_leavers", w.weight[rows].sum())
 
 
-def _newcomers(model: LabourMarket, k: int, purpose: Purpose) -> np.ndarray:
+def _newcomers(model: Market, k: int, purpose: Purpose) -> np.ndarray:
     """Add ``k`` new residents with drawn traits and households of their own."""
     w = model.workers
     rows = w.allocate(k)

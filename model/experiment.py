@@ -41,10 +41,11 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from .calendar import format_month, parse_month, year_of
-from .scenario import ScenarioError, _read_toml, apply_overrides, resolve_path, validate, validate_scenario
+from .calendar import parse_month
 from .ledger import FUND_NAMES
-from .targets import AGGREGATES, check_indicator, indicator_series
+from .reduce import Aggregate, Period, RunTables, aggregate, calendar_years, indicator_series, outlay_series
+from .scenario import Scenario, ScenarioError, _read_toml, apply_overrides, resolve_path, set_path, validate, validate_scenario
+from .targets import check_indicator
 from .units import Month, Section
 
 Design = Literal["grid", "latin", "sobol", "morris", "csv"]
@@ -81,7 +82,7 @@ class Output(Section):
 
     indicator: str | None = Field(None, description="a monthly indicator, or policies.LEVER.COLUMN")
     outlay: str | None = Field(None, description="FUND/LINE: yuan paid out on a ledger line (FUND/* for a whole fund)")
-    aggregate: Literal["sum", "mean", "max", "min", "last"] = "sum"
+    aggregate: Aggregate = "sum"
     start: Month | None = Field(None, description="first month aggregated (default: the first simulated)")
     end: Month | None = Field(None, description="last month aggregated (default: the last simulated)")
     per_year: bool = Field(False, description="one column per calendar year: NAME[YYYY]")
@@ -196,12 +197,16 @@ class Experiment:
         """The base scenario with one point's factor values set."""
         data = copy.deepcopy(self.base)
         for factor in self.factors:
-            node = data
-            *parents, leaf = factor.path.split(".")
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[leaf] = _plain(values[factor.name])
+            set_path(data, factor.path, _plain(values[factor.name]))
         return data
+
+    def scenario(self, values: dict[str, Any]) -> Scenario:
+        """One point's scenario, validated (what :class:`lmsim.batch.ScenarioModel` runs)."""
+        return validate_scenario(self.scenario_data(values), self.path)
+
+    def outputs(self, result: RunTables) -> dict[str, float]:
+        """A finished run reduced to the experiment's outputs."""
+        return output_values(self.spec, result.monthly, result.ledger, result.policies)
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the runs' results: refuses to resume into the
@@ -278,30 +283,22 @@ def output_values(spec: ExperimentFile, monthly: pd.DataFrame, ledger: pd.DataFr
     values: dict[str, float] = {}
     dates = monthly["date"]
     for name, out in spec.outputs.items():
-        series = indicator_series(monthly, policies, out.indicator) if out.indicator else _outlays(ledger, out.outlay, dates)
+        if out.indicator:
+            series = indicator_series(monthly, policies, out.indicator)
+        else:
+            fund, line = out.outlay.split("/", 1)
+            series = outlay_series(ledger, fund, line, dates)
         if out.months:
             for month in out.months:
                 values[f"{name}[{month}]"] = float(series.get(month, np.nan))
             continue
-        first = parse_month(out.start or dates.iloc[0])
-        last = parse_month(out.end or dates.iloc[-1])
-        periods = [(name, first, last)]
+        period = Period(name, parse_month(out.start or dates.iloc[0]), parse_month(out.end or dates.iloc[-1]))
+        periods = [period]
         if out.per_year:
-            periods = [(f"{name}[{y}]", max(first, 12 * y), min(last, 12 * y + 11)) for y in range(year_of(first), year_of(last) + 1)]
-        for column, lo, hi in periods:
-            window = series.loc[[format_month(m) for m in range(lo, hi + 1) if format_month(m) in series.index]]
-            values[column] = float(AGGREGATES[out.aggregate](window.to_numpy(dtype=float))) if len(window) else np.nan
+            periods = [Period(f"{name}[{year.label}]", year.first, year.last) for year in calendar_years(period.first, period.last)]
+        for p in periods:
+            values[p.label] = aggregate(series, p, out.aggregate)
     return values
-
-
-def _outlays(ledger: pd.DataFrame, outlay: str, dates: pd.Series) -> pd.Series:
-    """Yuan paid out per month on FUND/LINE (FUND/* for every line of the fund)."""
-    fund, line = outlay.split("/", 1)
-    rows = ledger[(ledger["fund"] == fund) & (ledger["amount"] < 0)]
-    if line != "*":
-        rows = rows[rows["line"] == line]
-    paid = -rows.groupby("date", observed=True)["amount"].sum()
-    return paid.reindex(dates, fill_value=0.0)
 
 
 def _plain(value: Any) -> Any:

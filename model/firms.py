@@ -16,14 +16,15 @@ import numpy as np
 
 from . import rng
 from .calendar import parse_month
-from .population import BAND_PREMIUM, N_BANDS, Separation, Status, employer_rate, set_firm_economics
+from .population import BAND_PREMIUM, N_BANDS, Separation, Status, set_firm_economics
+from .social_insurance import employer_rate
 from .rng import Purpose
 
 if TYPE_CHECKING:
-    from .simulation import LabourMarket
+    from .market import Market
 
 
-def update_demand(model: LabourMarket) -> None:
+def update_demand(model: Market) -> None:
     """Firm-specific AR(1) demand plus sector and whole-market AR(1) components; the trend
     grows every firm's normal staff."""
     f, beh, month = model.firms, model.scenario.behaviour, model.month
@@ -41,7 +42,7 @@ def update_demand(model: LabourMarket) -> None:
     model.market_demand = rho * model.market_demand + beh.market_demand_volatility * z[n_sectors]
 
 
-def scripted_shock(model: LabourMarket) -> np.ndarray:
+def scripted_shock(model: Market) -> np.ndarray:
     """Log demand change per sector from the scenario's [[shocks]] active this month."""
     names = model.scenario.sector_names
     out = np.zeros(len(names))
@@ -52,13 +53,13 @@ def scripted_shock(model: LabourMarket) -> np.ndarray:
     return out
 
 
-def log_demand(model: LabourMarket) -> np.ndarray:
+def log_demand(model: Market) -> np.ndarray:
     f = model.firms
     by_sector = model.sector_demand + model.market_demand + scripted_shock(model)
     return f.demand + by_sector[f.sector]
 
 
-def labour_cost(model: LabourMarket) -> np.ndarray:
+def labour_cost(model: Market) -> np.ndarray:
     """Monthly cost of a marginal hire a firm expects: wage level plus employer contributions,
     less what subsidy levers in force take off it."""
     f = model.firms
@@ -66,12 +67,12 @@ def labour_cost(model: LabourMarket) -> np.ndarray:
     return f.wage * BAND_PREMIUM[f.skill_band] * (1 + rate * f.insures) - model.policies.cost_relief()
 
 
-def staff_demanded(model: LabourMarket) -> np.ndarray:
+def staff_demanded(model: Market) -> np.ndarray:
     """Staff whose output this month's demand buys: ``scale * exp(log demand)``."""
     return model.firms.scale * np.exp(log_demand(model))
 
 
-def target_staff(model: LabourMarket, demanded: np.ndarray) -> np.ndarray:
+def target_staff(model: Market, demanded: np.ndarray) -> np.ndarray:
     """Staff a firm wants: what demand buys, less as labour costs more than at the start."""
     f, beh = model.firms, model.scenario.behaviour
     target = demanded
@@ -81,7 +82,7 @@ def target_staff(model: LabourMarket, demanded: np.ndarray) -> np.ndarray:
     return np.where(f.alive, target, 0.0)
 
 
-def choose_layoffs(model: LabourMarket, target: np.ndarray) -> np.ndarray:
+def choose_layoffs(model: Market, target: np.ndarray) -> np.ndarray:
     """Staff each firm lays off this month (0 for firms within their hoarding band)."""
     f, beh = model.firms, model.scenario.behaviour
     band = np.where(f.difficulty_months > 0, 0.0, beh.hoarding_band)
@@ -93,7 +94,7 @@ def choose_layoffs(model: LabourMarket, target: np.ndarray) -> np.ndarray:
     return layoffs
 
 
-def pick_within_firms(model: LabourMarket, candidates: np.ndarray, count: np.ndarray, purpose: Purpose) -> np.ndarray:
+def pick_within_firms(model: Market, candidates: np.ndarray, count: np.ndarray, purpose: Purpose) -> np.ndarray:
     """Of ``candidates`` (worker rows), pick ``count[firm]`` per employer by keyed random rank."""
     w = model.workers
     candidates = candidates[count[w.employer[candidates]] > 0]
@@ -107,7 +108,7 @@ def pick_within_firms(model: LabourMarket, candidates: np.ndarray, count: np.nda
     return candidates[order[rank < count[sorted_emp]]]
 
 
-def vacancies(model: LabourMarket, target: np.ndarray) -> np.ndarray:
+def vacancies(model: Market, target: np.ndarray) -> np.ndarray:
     """Open posts per firm: the gap to target, rounded at random so small gaps still post."""
     f = model.firms
     gap = np.where(f.alive, np.maximum(target - f.employees, 0), 0.0)
@@ -117,7 +118,7 @@ def vacancies(model: LabourMarket, target: np.ndarray) -> np.ndarray:
     return posts.astype(np.int64)
 
 
-def settle_accounts(model: LabourMarket, demanded: np.ndarray, employer_paid: np.ndarray) -> None:
+def settle_accounts(model: Market, demanded: np.ndarray, employer_paid: np.ndarray) -> None:
     """Revenue on staff up to demand, minus wages, contributions paid and fixed costs."""
     f, beh = model.firms, model.scenario.behaviour
     revenue = f.productivity * np.minimum(f.employees, demanded)
@@ -127,7 +128,7 @@ def settle_accounts(model: LabourMarket, demanded: np.ndarray, employer_paid: np
     f.age_months[f.alive] += 1
 
 
-def exits(model: LabourMarket) -> np.ndarray:
+def exits(model: Market) -> np.ndarray:
     """Firms that close: cash negative too long, or the closure hazard (higher for start-ups)."""
     f, beh = model.firms, model.scenario.behaviour
     broke = f.alive & (f.difficulty_months >= beh.exit_after_months)
@@ -138,7 +139,7 @@ def exits(model: LabourMarket) -> np.ndarray:
     return np.flatnonzero(broke | fail)
 
 
-def close_firms(model: LabourMarket, rows: np.ndarray) -> None:
+def close_firms(model: Market, rows: np.ndarray) -> None:
     """Close firms: staff lose their jobs, founders return to search."""
     if len(rows) == 0:
         return
@@ -157,7 +158,7 @@ def close_firms(model: LabourMarket, rows: np.ndarray) -> None:
     model.leave_jobs(owner_rows, Separation.BUSINESS_FAILURE, "business_failures")
 
 
-def open_firms(model: LabourMarket, k: int, sector: np.ndarray, scale: np.ndarray, owner: np.ndarray, cash: np.ndarray) -> np.ndarray:
+def open_firms(model: Market, k: int, sector: np.ndarray, scale: np.ndarray, owner: np.ndarray, cash: np.ndarray) -> np.ndarray:
     """Add ``k`` firms (new entrants or start-ups) and set their economics."""
     f, sc = model.firms, model.scenario
     rows = f.allocate(k)
@@ -180,7 +181,7 @@ def open_firms(model: LabourMarket, k: int, sector: np.ndarray, scale: np.ndarra
     return rows
 
 
-def enter(model: LabourMarket) -> None:
+def enter(model: Market) -> None:
     """New firms (not founded by local job seekers) enter at a rate per incumbent firm."""
     f, sc = model.firms, model.scenario
     mean = sc.behaviour.firm_entry_rate * np.count_nonzero(f.alive & (f.owner < 0))

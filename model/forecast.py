@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .calendar import parse_month, year_of
+from .calendar import parse_month
+from .reduce import years
 from .replications import Replications
 
 QUANTILES = {"p05": 0.05, "p25": 0.25, "median": 0.5, "p75": 0.75, "p95": 0.95}
@@ -96,7 +97,7 @@ def annual_totals(flows: pd.DataFrame, runs: int) -> pd.DataFrame:
     """Per fund, line and calendar year: mean yuan paid out (lines add up to the fund's
     total, line ``*``) with the 5-95 % range over replications."""
     f = flows[flows["outflow"] > 0].astype({"fund": str, "line": str})
-    f = f.assign(year=[year_of(parse_month(d)) for d in f["date"]])
+    f = f.assign(year=years(f["date"]))
     per_rep = f.groupby(["fund", "line", "year", "replication"])["outflow"].sum()
     fund_total = per_rep.groupby(["fund", "year", "replication"]).sum().reset_index().assign(line="*")
     every = pd.concat([per_rep.reset_index(), fund_total], ignore_index=True)

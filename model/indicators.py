@@ -1,70 +1,110 @@
 """Monthly indicators: the column contract of ``monthly`` outputs.
 
 Every count is weighted (persons or firms the agents stand for). Each column is defined
-once, here, in Chinese and English; the README table is generated from :data:`DEFINITIONS`.
+once, here (:data:`DEFINITIONS`): its Chinese term, its English name and what it counts;
+reports read the names from here, and the README table is :func:`markdown_table`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from . import kernels
 from .calendar import format_month, month_of, year_of
-from .population import EMPLOYED_STATUSES, Status
+from .population import EMPLOYED_STATUSES, WORKING_STATUSES, Status
 
 if TYPE_CHECKING:
-    from .simulation import LabourMarket
+    from .market import Market
 
-#: name -> (Chinese term, English definition)
-DEFINITIONS: dict[str, tuple[str, str]] = {
-    "date": ("月份", "calendar month, YYYY-MM"),
-    "labour_force": ("劳动力", "employed + self-employed + surveyed unemployed"),
-    "employed": ("就业人员(受雇)", "in wage work this month, including interns and public-welfare posts"),
-    "self_employed": ("自雇/创业人员", "running an own business or working as a sole trader"),
-    "unemployed_surveyed": ("调查失业人数", "without work, looking for work and available (survey definition)"),
-    "surveyed_unemployment_rate": ("城镇调查失业率", "unemployed_surveyed / labour_force"),
-    "registered_unemployed": ("城镇登记失业人数", "unemployed and registered at the public employment service"),
-    "registered_unemployment_rate": (
-        "城镇登记失业率",
+
+class Definition(NamedTuple):
+    """What an indicator is called and what it counts."""
+
+    zh: str  # the Chinese term, as statistics and plans use it
+    en: str  # the English short name reports print
+    definition: str
+
+
+#: each monthly column: its names and definition
+DEFINITIONS: dict[str, Definition] = {
+    "date": Definition("月份", "month", "calendar month, YYYY-MM"),
+    "labour_force": Definition("劳动力", "labour force", "employed + self-employed + surveyed unemployed"),
+    "employed": Definition("就业人员(受雇)", "employees", "in wage work this month, including interns and public-welfare posts"),
+    "self_employed": Definition("自雇/创业人员", "self-employed", "running an own business or working as a sole trader"),
+    "unemployed_surveyed": Definition(
+        "调查失业人数", "surveyed unemployed",
+        "without work, looking for work and available (survey definition)",
+    ),
+    "surveyed_unemployment_rate": Definition("城镇调查失业率", "surveyed unemployment rate", "unemployed_surveyed / labour_force"),
+    "registered_unemployed": Definition(
+        "城镇登记失业人数", "registered unemployed",
+        "unemployed and registered at the public employment service",
+    ),
+    "registered_unemployment_rate": Definition(
+        "城镇登记失业率", "registered unemployment rate",
         "registered_unemployed / (employed + self_employed + registered_unemployed)",
     ),
-    "youth_unemployment_rate": ("16-24岁青年失业率", "surveyed unemployment rate of 16-24 year-olds, students excluded"),
-    "new_urban_jobs": (
-        "城镇新增就业",
+    "youth_unemployment_rate": Definition(
+        "16-24岁青年失业率", "youth (16-24) unemployment rate",
+        "surveyed unemployment rate of 16-24 year-olds, students excluded",
+    ),
+    "new_urban_jobs": Definition(
+        "城镇新增就业", "new urban jobs",
         "persons entering work this month (hires from outside work, new start-ups, placements in public-welfare posts and work relief) minus persons leaving work by retirement (自然减员)",
     ),
-    "new_urban_jobs_cumulative": ("城镇新增就业(累计)", "new_urban_jobs summed from the first simulated month"),
-    "hires": ("招用人数", "job seekers hired this month"),
-    "separations": ("离职人数", "employees leaving a job this month: quits, layoffs, firm closures, retirement, moving away"),
-    "layoffs": ("裁员人数", "employees dismissed by a firm this month, including staff of firms that closed"),
-    "quits": ("主动离职", "employees who quit into search this month"),
-    "vacancies": ("岗位空缺", "posts left open after this month's matching"),
-    "registered_into_work": ("失业人员再就业人数", "registered unemployed persons who entered work this month: hired or starting a business"),
-    "startups": ("创业人数", "persons starting a business this month: sole traders and founders of firms that hire"),
-    "firms": ("企业数", "firms operating at the end of the month"),
-    "firm_entries": ("新设企业", "firms opened this month, including start-ups that hire"),
-    "firm_exits": ("退出企业", "firms closed this month"),
-    "ui_recipients": ("失业保险金领取人数", "persons paid unemployment-insurance benefit this month"),
-    "trainees": ("培训人数", "persons in full-time vocational training"),
-    "interns": ("见习人数", "persons in a subsidised internship"),
-    "public_welfare_posts": ("公益性岗位在岗人数", "persons in public-welfare posts"),
-    "graduate_employment_rate": (
-        "高校毕业生就业率",
+    "new_urban_jobs_cumulative": Definition(
+        "城镇新增就业(累计)", "new urban jobs, cumulative",
+        "new_urban_jobs summed from the first simulated month",
+    ),
+    "hires": Definition("招用人数", "hires", "job seekers hired this month"),
+    "separations": Definition(
+        "离职人数", "separations",
+        "employees leaving a job this month: quits, layoffs, firm closures, retirement, moving away",
+    ),
+    "layoffs": Definition("裁员人数", "layoffs", "employees dismissed by a firm this month, including staff of firms that closed"),
+    "quits": Definition("主动离职", "quits", "employees who quit into search this month"),
+    "vacancies": Definition("岗位空缺", "vacancies", "posts left open after this month's matching"),
+    "registered_into_work": Definition(
+        "失业人员再就业人数", "registered unemployed into work",
+        "registered unemployed persons who entered work this month: hired or starting a business",
+    ),
+    "startups": Definition(
+        "创业人数", "start-ups",
+        "persons starting a business this month: sole traders and founders of firms that hire",
+    ),
+    "firms": Definition("企业数", "firms", "firms operating at the end of the month"),
+    "firm_entries": Definition("新设企业", "firm entries", "firms opened this month, including start-ups that hire"),
+    "firm_exits": Definition("退出企业", "firm exits", "firms closed this month"),
+    "ui_recipients": Definition("失业保险金领取人数", "UI benefit recipients", "persons paid unemployment-insurance benefit this month"),
+    "trainees": Definition("培训人数", "trainees", "persons in full-time vocational training"),
+    "interns": Definition("见习人数", "interns", "persons in a subsidised internship"),
+    "public_welfare_posts": Definition("公益性岗位在岗人数", "public-welfare post holders", "persons in public-welfare posts"),
+    "graduate_employment_rate": Definition(
+        "高校毕业生就业率", "graduate employment rate",
         "share in work (employed or self-employed) of the latest July's school leavers still resident and out of school",
     ),
-    "zero_employment_households": ("零就业家庭", "households with an unemployed member and no member in work"),
-    "mean_unemployment_duration": ("平均失业持续时间", "mean months unemployed of the surveyed unemployed"),
+    "zero_employment_households": Definition(
+        "零就业家庭", "zero-employment households",
+        "households with an unemployed member and no member in work",
+    ),
+    "mean_unemployment_duration": Definition(
+        "平均失业持续时间", "mean unemployment duration",
+        "mean months unemployed of the surveyed unemployed",
+    ),
+}
+
+#: indicators derived from the monthly columns after a run (``lmsim compare`` reports them)
+DERIVED: dict[str, Definition] = {
+    "in_work": Definition("就业人数(含自雇)", "persons in work (incl. self-employed)", "employed + self_employed"),
 }
 
 COLUMNS = list(DEFINITIONS)
-#: statuses of people in work: wage work (incl. interns and posts) and self-employment
-WORKING_STATUSES = (*EMPLOYED_STATUSES, Status.SELF_EMPLOYED)
 
 
 def compute(
-    model: LabourMarket,
+    model: Market,
     by_status: np.ndarray,
     young_status: np.ndarray,
     searching: np.ndarray,
@@ -118,7 +158,7 @@ def compute(
     }
 
 
-def _graduate_rate(model: LabourMarket) -> float:
+def _graduate_rate(model: Market) -> float:
     w = model.workers
     year = year_of(model.month) - (month_of(model.month) < 7)
     cohort = np.flatnonzero(w.graduation_year == year)
@@ -130,7 +170,13 @@ def _graduate_rate(model: LabourMarket) -> float:
     return float(weight[working].sum() / weight.sum())
 
 
-def _zero_employment_households(model: LabourMarket, searching: np.ndarray, weight: np.ndarray) -> float:
+def _zero_employment_households(model: Market, searching: np.ndarray, weight: np.ndarray) -> float:
     """Households with an unemployed member and nobody in work, each counted once at its
     unemployed members' mean weight (see ``kernels.zero_employment_households``)."""
     return float(kernels.zero_employment_households(model.workers.household, searching, weight, model.household_working))
+
+
+def markdown_table() -> str:
+    """The README's table of the monthly columns (a test keeps the README current)."""
+    rows = [f"| `{name}` | {d.zh} | {d.definition} |" for name, d in DEFINITIONS.items()]
+    return "\n".join(["| column | 中文 | definition |", "|---|---|---|", *rows])

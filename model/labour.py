@@ -30,12 +30,12 @@ from .population import BAND_PREMIUM, N_BANDS, YOUTH_BELOW_MONTHS, Separation, S
 from .rng import Purpose
 
 if TYPE_CHECKING:
-    from .simulation import LabourMarket
+    from .market import Market
 
 _POSTS_PER_FIRM = 1_000_003  # key stride: more posts than any firm opens in a month
 
 
-def quits(model: LabourMarket) -> None:
+def quits(model: Market) -> None:
     """Employees (not those hired this month) quit into search with ``quit_rate``; those aged
     16-24 with ``quit_rate * youth_quit_multiplier`` (young people change jobs more often,
     which is most of why their unemployment rate is a multiple of the adults')."""
@@ -51,7 +51,7 @@ def quits(model: LabourMarket) -> None:
     model.leave_jobs(leaving, Separation.QUIT, "quits")
 
 
-def participation(model: LabourMarket) -> None:
+def participation(model: Market) -> None:
     w, beh = model.workers, model.scenario.behaviour
     if beh.discouragement_rate == 0 and beh.reentry_rate == 0:
         return
@@ -66,7 +66,7 @@ def participation(model: LabourMarket) -> None:
     w.unemployed_months[back] = 0
 
 
-def sole_trader_exits(model: LabourMarket) -> None:
+def sole_trader_exits(model: Market) -> None:
     """Self-employed people without a firm of their own give up at their exit hazard."""
     w = model.workers
     rate = model.scenario.behaviour.self_employment_exit_rate
@@ -79,7 +79,7 @@ def sole_trader_exits(model: LabourMarket) -> None:
     model.leave_jobs(failing, Separation.BUSINESS_FAILURE, "business_failures")
 
 
-def startups(model: LabourMarket) -> None:
+def startups(model: Market) -> None:
     w, beh = model.workers, model.scenario.behaviour
     if beh.startup_rate == 0:
         return
@@ -109,7 +109,7 @@ def startups(model: LabourMarket) -> None:
         w.employer[hiring] = firm_rules.open_firms(model, len(hiring), w.sector[hiring], team, hiring, need[plans])
 
 
-def reservation_wage(model: LabourMarket, rows: np.ndarray) -> np.ndarray:
+def reservation_wage(model: Market, rows: np.ndarray) -> np.ndarray:
     w, beh = model.workers, model.scenario.behaviour
     months = w.unemployed_months[rows]
     # a table of (1 - decay) ** k for each duration: one lookup per seeker instead of a power
@@ -120,14 +120,14 @@ def reservation_wage(model: LabourMarket, rows: np.ndarray) -> np.ndarray:
     return beh.reservation_wage_share * w.last_wage[rows] * decay + beh.benefit_reservation_weight * benefit + shift
 
 
-def _segments(model: LabourMarket, sector: np.ndarray, band: Callable[[], np.ndarray]) -> np.ndarray:
+def _segments(model: Market, sector: np.ndarray, band: Callable[[], np.ndarray]) -> np.ndarray:
     """Segment = sector x skill band (or the sector alone when skills do not segment the market)."""
     if model.scenario.behaviour.segment_by_skill:
         return sector.astype(np.int64) * N_BANDS + band()
     return sector.astype(np.int64) * N_BANDS
 
 
-def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
+def match(model: Market, open_posts: np.ndarray) -> np.ndarray:
     """Form matches this month; returns the posts still open afterwards."""
     w, f, beh = model.workers, model.firms, model.scenario.behaviour
     seekers = model.rows_in(Status.UNEMPLOYED)
@@ -142,6 +142,7 @@ def match(model: LabourMarket, open_posts: np.ndarray) -> np.ndarray:
     seg[across] = rng.choice(model.seed, ids[across], month, Purpose.SEGMENT_CHOICE, v_seg)
 
     effort = 1.0 + beh.pes_matching_boost * w.registered[seekers] if beh.pes_matching_boost else np.ones(len(seekers))
+    model.policies.before_matching(seekers)
     effort = effort * model.policies.search_effort(seekers)
     if beh.youth_search_effectiveness != 1.0:
         effort = effort * np.where(w.age_months[seekers] < YOUTH_BELOW_MONTHS, beh.youth_search_effectiveness, 1.0)
@@ -196,7 +197,7 @@ def _pair(seeker_seg, seeker_bits, post_seg, post_bits, n_segments):
     return np.concatenate(seekers_out), np.concatenate(posts_out)
 
 
-def hire(model: LabourMarket, rows: np.ndarray, employer: np.ndarray, wage: np.ndarray) -> None:
+def hire(model: Market, rows: np.ndarray, employer: np.ndarray, wage: np.ndarray) -> None:
     """Workers ``rows`` take jobs at firms ``employer`` (rows of the firms) paying ``wage``."""
     w, f = model.workers, model.firms
     model.set_status(rows, Status.EMPLOYED)

@@ -14,6 +14,7 @@ checks them against the running totals of what was posted, to within 0.01 yuan.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,13 +25,13 @@ TOLERANCE_YUAN = 0.01
 
 
 class Fund(IntEnum):
-    """Funds whose flows lmsim records."""
+    """Funds whose flows lmsim records (their names: :data:`FUND_NAMES`, :data:`FUND_TERMS`)."""
 
-    PENSION = 0  # 基本养老保险基金
-    MEDICAL = 1  # 基本医疗保险基金
-    UI = 2  # 失业保险基金
-    EMPLOYMENT_SUBSIDY = 3  # 就业补助资金
-    GUARANTEE = 4  # 创业担保贷款担保基金 (and fiscal interest subsidies)
+    PENSION = 0
+    MEDICAL = 1
+    UI = 2
+    EMPLOYMENT_SUBSIDY = 3
+    GUARANTEE = 4  # the loan guarantee fund; it also pays the fiscal interest subsidies
 
 
 FUND_NAMES = {
@@ -39,6 +40,23 @@ FUND_NAMES = {
     Fund.UI: "ui_fund",
     Fund.EMPLOYMENT_SUBSIDY: "employment_subsidy_fund",
     Fund.GUARANTEE: "guarantee_fund",
+}
+
+
+class FundTerm(NamedTuple):
+    """What a fund is called in reports."""
+
+    zh: str  # the Chinese name, as budgets and documents use it
+    en: str
+
+
+#: each fund's Chinese and English name
+FUND_TERMS: dict[Fund, FundTerm] = {
+    Fund.PENSION: FundTerm("基本养老保险基金", "pension fund"),
+    Fund.MEDICAL: FundTerm("基本医疗保险基金", "medical insurance fund"),
+    Fund.UI: FundTerm("失业保险基金", "unemployment-insurance fund"),
+    Fund.EMPLOYMENT_SUBSIDY: FundTerm("就业补助资金", "employment subsidy fund"),
+    Fund.GUARANTEE: FundTerm("创业担保贷款担保基金", "guarantee fund"),
 }
 
 

@@ -1,94 +1,50 @@
-"""The lever reference: each lever's title, catalogue section, clauses, fund and parameters
-with their units, read from the lever classes themselves so the documentation cannot drift.
+"""The parameter reference: each lever's title, catalogue section, clauses, fund, line items and
+parameters with their units, references, bounds and neutral values, read from what the lever
+classes declare as data (:class:`lmsim.policies.Lever` ClassVars and :func:`lmsim.units.param`
+metadata), so the documentation cannot drift from the code.
 
-``lmsim levers`` prints it; the README's lever table is :func:`markdown_table` (a test checks
-that the README holds the current table).
+``lmsim levers`` prints it; the README's lever table is :func:`markdown_table` and its
+behaviour table :func:`behaviour_table` (a test checks that the README holds both as they are).
 """
 
 from __future__ import annotations
 
-import re
-import typing
-from typing import Any, Literal
-
-from pydantic.fields import FieldInfo
+from typing import Any, NamedTuple
 
 from .ledger import FUND_NAMES
 from .policies import REGISTRY
 from .policies.base import AppliedLeverParams, Lever
+from .units import NO_NEUTRAL, meta
 
 COMMON = tuple(AppliedLeverParams.model_fields)  # start, end, clause, budget, take_up
-CLAUSE = re.compile(r"\b00[0-4] (?:§[^\s,;:().]+(?:\([^)]*\)\d*)?|\([^)]*\))")
 TABLE_START, TABLE_END = "<!-- levers:start -->", "<!-- levers:end -->"
-
-# Words in a parameter's name or description that say its unit.
-_UNIT_WORDS = (
-    (r"multiplier|factor|\beffort\b", "multiplier"),
-    (r"\bmonths?\b", "months"),
-    (r"\byears?\b|\bage\b", "years"),
-    (r"\byuan\b", "yuan"),
-    (r"\bpersons\b|\bstaff\b|\bposts\b|\bplaces\b|\bjobs\b|\bcapacity\b", "persons"),
-    (r"\bshare\b|\brate\b|probability|\bchance\b", "share"),
-    (r"\blog\b", "log points"),
-)
+BEHAVIOUR_START, BEHAVIOUR_END = "<!-- behaviour:start -->", "<!-- behaviour:end -->"
 
 
-def title(lever: type[Lever]) -> str:
-    """What the lever is, as its docstring names it (with the Chinese term)."""
-    first = _doc(lever).split("\n\n")[0]
-    text = re.sub(r"^``\w+``:\s*", "", " ".join(first.split()))
-    return re.split(r",\s*catalogue §", text)[0]
+class Parameter(NamedTuple):
+    """One parameter of a lever as the reference shows it."""
+
+    name: str
+    unit: str
+    default: Any
+    neutral: Any  # "" when the parameter has no neutral value
+    description: str
+    ref: str
+    bounds: str
 
 
-def catalogue_section(lever: type[Lever]) -> str:
-    found = re.search(r"catalogue §([\d.]+\d)", _doc(lever))
-    return found.group(1) if found else ""
-
-
-def clauses(lever: type[Lever]) -> list[str]:
-    """The document clauses the lever's docstring cites in its ``Clause(s):`` paragraph."""
-    paragraph = next((p for p in _doc(lever).split("\n\n") if re.match(r"\s*Clauses?:", p)), "")
-    seen: dict[str, None] = {}
-    for match in CLAUSE.findall(" ".join(paragraph.split())):
-        seen.setdefault(match, None)
-    return list(seen)
-
-
-def unit(name: str, field: FieldInfo) -> str:
-    """The unit of a parameter: from its type where that says it, else from its name and
-    description (which every lever parameter has)."""
-    kind = _base_type(field.annotation)
-    if kind is bool:
-        return "yes/no"
-    if typing.get_origin(kind) is Literal:
-        return "one of " + ", ".join(map(str, typing.get_args(kind)))
-    if typing.get_origin(kind) is list:
-        (item,) = typing.get_args(kind)
-        item = _base_type(item)
-        return "list of " + ", ".join(map(str, typing.get_args(item))) if typing.get_origin(item) is Literal else "list"
-    if typing.get_origin(kind) is dict:
-        return "table " + unit(name, FieldInfo(annotation=typing.get_args(kind)[1], description=field.description))
-    if name.endswith("_per_year"):
-        return unit(name.removesuffix("_per_year"), field) + " a year"
-    if name.endswith("_per_month"):
-        return name.removesuffix("_per_month").replace("_", " ") + " a month"
-    if name == "payment_month":
-        return "month of the year, 1-12"
-    for text in (name.replace("_", " "), field.description or ""):
-        hits = [(m.start(), found) for pattern, found in _UNIT_WORDS if (m := re.search(pattern, text))]
-        if hits:
-            return min(hits)[1]  # the unit word that comes first
-    return "number"
-
-
-def parameters(lever: type[Lever]) -> list[tuple[str, str, Any, Any, str]]:
-    """(name, unit, default, neutral value, description) of the lever's own parameters."""
+def parameters(lever: type[Lever], common: bool = False) -> list[Parameter]:
+    """The lever's own parameters (and, with ``common``, the fields every lever has)."""
     rows = []
     for name, field in lever.Params.model_fields.items():
-        if name in COMMON:
+        if name in COMMON and not common:
             continue
+        declared = meta(field)
+        if declared is None:
+            raise TypeError(f"{lever.name}.{name} declares no unit and reference: use lmsim.units.param")
+        neutral = "" if declared.neutral is NO_NEUTRAL else declared.neutral
         default = field.get_default(call_default_factory=True)
-        rows.append((name, unit(name, field), default, lever.neutral.get(name, ""), field.description or ""))
+        rows.append(Parameter(name, declared.unit, default, neutral, declared.description, declared.ref, declared.bounds))
     return rows
 
 
@@ -100,24 +56,43 @@ def markdown_table() -> str:
     ]
     for name in sorted(REGISTRY):
         lever = REGISTRY[name]
-        params = "; ".join(f"`{p}` ({u})" for p, u, *_ in parameters(lever))
+        params = "; ".join(f"`{p.name}` ({p.unit})" for p in parameters(lever))
         applied = ", `take_up`" if issubclass(lever.Params, AppliedLeverParams) else ""
         lines.append(
-            f"| `{name}` | {title(lever)} | {catalogue_section(lever)} | {', '.join(clauses(lever))} "
+            f"| `{name}` | {lever.title} | {lever.catalogue} | {', '.join(lever.clauses)} "
             f"| {FUND_NAMES[lever.fund]} | {params or '—'}{applied} |"
         )
     return "\n".join(lines)
 
 
+def behaviour_table() -> str:
+    """The README's table of behavioural parameters: default, meaning, unit, bounds, source."""
+    from .scenario import Behaviour
+
+    lines = ["| parameter | default | meaning | unit | bounds | source |", "|---|---|---|---|---|---|"]
+    for name, field in Behaviour.model_fields.items():
+        m = meta(field)
+        lines.append(f"| `{name}` | {field.default} | {field.description} | {m.unit} | {m.bounds or '—'} | {m.ref} |")
+    return "\n".join(lines)
+
+
 def detail(name: str) -> str:
-    """Everything about one lever: its docstring and a parameter table with defaults."""
+    """Everything about one lever: what it declares, its docstring, and a parameter table."""
     lever = REGISTRY[name]
-    lines = [_doc(lever).strip(), "", f"fund: {FUND_NAMES[lever.fund]}", "", "parameters (name, unit, default, neutral value):"]
-    lines.append("  start, end (YYYY-MM), clause (text), budget (yuan a year, optional)"
-                 + (", take_up (share)" if issubclass(lever.Params, AppliedLeverParams) else ""))
-    for pname, u, default, neutral, description in parameters(lever):
-        lines.append(f"  {pname} ({u}) = {default!r}" + (f", neutral {neutral!r}" if neutral != "" else ""))
-        lines.append(f"      {description}")
+    lines = [
+        f"{name}: {lever.title}",
+        f"catalogue §{lever.catalogue}; clauses {', '.join(lever.clauses)}; fund: {FUND_NAMES[lever.fund]}",
+        "line items: " + ", ".join(f"{line} ({zh}, {en})" for line, (zh, en) in lever.lines.items()),
+        "",
+        _doc(lever).strip(),
+        "",
+        "parameters (name (unit) = default, neutral value; bounds; reference):",
+    ]
+    for p in parameters(lever, common=True):
+        neutral = "" if p.neutral == "" else f", neutral {p.neutral!r}"
+        bounds = f"; {p.bounds}" if p.bounds else ""
+        lines.append(f"  {p.name} ({p.unit}) = {p.default!r}{neutral}{bounds}; ref: {p.ref}")
+        lines.append(f"      {p.description}")
     return "\n".join(lines)
 
 
@@ -127,13 +102,3 @@ def _doc(lever: type[Lever]) -> str:
     return sys.modules[lever.__module__].__doc__ or ""
 
 
-def _base_type(annotation: Any) -> Any:
-    """``Optional[Annotated[float, ...]]`` -> ``float``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        else:
-            return annotation

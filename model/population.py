@@ -20,10 +20,10 @@ import numpy as np
 from . import rng
 from .columns import Column, Columns
 from .rng import Purpose
+from .social_insurance import employer_rate, rates_in_force
 
 if TYPE_CHECKING:
     from .scenario import Scenario
-from .calendar import parse_month
 
 EDUCATION = ("primary", "junior", "senior", "vocational", "college", "university")
 #: age at which a student of each level leaves school (graduates in July of that year)
@@ -65,6 +65,8 @@ class Separation(IntEnum):
 
 #: statuses that count as employed in the survey sense (wage work incl. interns and posts)
 EMPLOYED_STATUSES = (Status.EMPLOYED, Status.INTERN, Status.PUBLIC_WELFARE)
+#: statuses that count as being in work: the employed and the self-employed
+WORKING_STATUSES = (*EMPLOYED_STATUSES, Status.SELF_EMPLOYED)
 
 
 class Workers(Columns):
@@ -321,24 +323,6 @@ def _synth_firms(f: Firms, w: Workers, sc: Scenario, seed: int) -> None:
     insured_pay = np.bincount(employer, weights=w.wage[employees] * w.insured[employees], minlength=m)
     f.ui_premiums_last_year[:] = 12 * (rates.ui_employer + rates.ui_employee) * insured_pay
     f.staff_year_start[:] = staff
-
-
-def rates_in_force(sc: Scenario, month: int):
-    """The dated contribution-rate set that applies in ``month``."""
-    current = sc.contributions.rates[0]
-    for rates in sc.contributions.rates:
-        if parse_month(rates.start) <= month:
-            current = rates
-    return current
-
-
-def employer_rate(rates) -> float:
-    return rates.pension_employer + rates.medical_employer + rates.ui_employer
-
-
-def total_rate(rates) -> float:
-    """Employer plus employee rates over the three insurances."""
-    return employer_rate(rates) + rates.pension_employee + rates.medical_employee + rates.ui_employee
 
 
 def set_firm_economics(f: Firms, rows: np.ndarray, sc: Scenario, seed: int, month: int, purpose: Purpose, now: int) -> None:

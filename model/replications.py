@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .batch import Progress, Task, dask_results, local_results
+from .batch import Progress, ScenarioModel, Task, dask_results, local_results
+from .reduce import flows_by_line
 from .rng import replication_seed
 from .scenario import Scenario
-from .simulation import Simulation, WorkPaths
+from .simulation import Results, WorkPaths
 
 
 @dataclass
@@ -44,24 +45,19 @@ class RunOutput:
     paths: WorkPaths | None
 
 
-def flows_by_line(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Ledger entries summed by month, fund and line: yuan in and yuan out."""
-    frame = ledger.assign(inflow=ledger["amount"].clip(lower=0), outflow=(-ledger["amount"]).clip(lower=0))
-    grouped = frame.groupby(["date", "fund", "line"], observed=True)[["inflow", "outflow"]].sum()
-    return grouped.reset_index()
-
-
+@dataclass(frozen=True)
 class ScenarioRuns:
-    """The batch layer's model for replications: values {"scenario": i} and a seed in, the
-    run's :class:`RunOutput` out."""
+    """Replications' plan for the batch layer (:class:`lmsim.batch.RunPlan`): values
+    {"scenario": i} stand for the i-th scenario, and a run returns its :class:`RunOutput`."""
 
-    def __init__(self, scenarios: list[Scenario], record_paths: bool = True):
-        self.scenarios, self.record_paths = scenarios, record_paths
+    scenarios: list[Scenario]
 
-    def __call__(self, values: dict[str, Any], seed: int) -> dict[str, Any]:
-        scenario = self.scenarios[values["scenario"]]
-        r = Simulation(scenario, seed, record_paths=self.record_paths).run(progress=False)
-        return {"output": RunOutput(r.monthly, flows_by_line(r.ledger), r.balances, r.policies, r.targets, r.admissions, r.paths)}
+    def scenario(self, values: dict[str, Any]) -> Scenario:
+        return self.scenarios[values["scenario"]]
+
+    def outputs(self, result: Results) -> dict[str, Any]:
+        return {"output": RunOutput(result.monthly, flows_by_line(result.ledger), result.balances, result.policies, result.targets,
+                                    result.admissions, result.paths)}
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -100,7 +96,7 @@ class Replications:
         todo = self.missing()
         tasks = (Task(i, labels.index(label), k, self.seed_of(label, k), {"scenario": labels.index(label)})
                  for i, (label, k) in enumerate(todo))
-        model = ScenarioRuns(list(self.scenarios.values()), self.record_paths)
+        model = ScenarioModel(ScenarioRuns(list(self.scenarios.values())), self.record_paths)
         source = dask_results(model, tasks, scheduler, max_attempts) if scheduler else local_results(model, tasks, workers, max_attempts)
         total = len(labels) * self.runs
         bar = Progress(total, total - len(todo), "runs", progress)

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 from .calendar import format_month, parse_month
 from .policies import Policies
 from .targets import Target
-from .units import Month, NonNegative, Positive, Section, Share, Yuan
+from .units import ALWAYS, Dated, Month, NonNegative, Positive, Section, Share, Yuan, param
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -94,17 +94,9 @@ class Region(Section):
     self_employed_share: Share = Field(0.08, description="share of the employed who are self-employed")
     registered_share: Share = Field(0.6, description="initial share of the unemployed registered at the PES")
     initial_vacancy_rate: NonNegative = Field(0.03, description="open vacancies at the start, share of employees")
-    age_shares: dict[str, NonNegative] = Field(
-        default_factory=lambda: {"16-24": 0.14, "25-34": 0.22, "35-44": 0.21, "45-54": 0.24, "55-64": 0.19},
-        description="working-age population by age band 'a-b' (16-64)",
-    )
+    age_shares: dict[str, NonNegative] = Field(default_factory=lambda: {"16-24": 0.14, "25-34": 0.22, "35-44": 0.21, "45-54": 0.24, "55-64": 0.19}, description="working-age population by age band 'a-b' (16-64)")
     female_share: Share = 0.48
-    education_shares: dict[str, NonNegative] = Field(
-        default_factory=lambda: {
-            "primary": 0.12, "junior": 0.38, "senior": 0.18, "vocational": 0.10, "college": 0.12, "university": 0.10,
-        },
-        description="highest education: primary, junior, senior, vocational, college, university",
-    )
+    education_shares: dict[str, NonNegative] = Field(default_factory=lambda: {"primary": 0.12, "junior": 0.38, "senior": 0.18, "vocational": 0.10, "college": 0.12, "university": 0.10}, description="highest education: primary, junior, senior, vocational, college, university")
     enrolment_share: Share = Field(0.45, description="share of 16-22 year-olds still in school")
     certificate_share: Share = Field(0.15, description="share holding a vocational certificate (levels 5..1)")
     urban_hukou_share: Share = 0.5
@@ -117,24 +109,10 @@ class Region(Section):
     average_wage: Positive = Field(6000.0, description="average monthly wage, yuan")
     minimum_wage: Positive = Field(1800.0, description="monthly minimum wage, yuan")
     savings_months: NonNegative = Field(6.0, description="median savings in months of wage")
-    insured_firm_share: dict[str, Share] = Field(
-        default_factory=lambda: {"micro": 0.35, "small": 0.7, "medium": 0.9, "large": 1.0},
-        description="share of firms that insure their staff, by size class",
-    )
-    firm_size_shares: dict[str, NonNegative] = Field(
-        default_factory=lambda: {"micro": 0.80, "small": 0.17, "medium": 0.025, "large": 0.005},
-        description="share of firms by size class: micro, small, medium, large",
-    )
+    insured_firm_share: dict[str, Share] = Field(default_factory=lambda: {"micro": 0.35, "small": 0.7, "medium": 0.9, "large": 1.0}, description="share of firms that insure their staff, by size class")
+    firm_size_shares: dict[str, NonNegative] = Field(default_factory=lambda: {"micro": 0.80, "small": 0.17, "medium": 0.025, "large": 0.005}, description="share of firms by size class: micro, small, medium, large")
     initial_ui_months: NonNegative = Field(60.0, description="mean months of UI contributions of insured workers")
-    sectors: list[Sector] = Field(
-        default_factory=lambda: [
-            Sector(name="agriculture", employment_share=0.10, wage_ratio=0.6, labour_intensive_share=0.6),
-            Sector(name="manufacturing", employment_share=0.30, wage_ratio=1.0, labour_intensive_share=0.5),
-            Sector(name="construction", employment_share=0.10, wage_ratio=1.0, labour_intensive_share=0.7),
-            Sector(name="services", employment_share=0.50, wage_ratio=1.0, labour_intensive_share=0.3),
-        ],
-        min_length=1,
-    )
+    sectors: list[Sector] = Field(default_factory=lambda: [Sector(name="agriculture", employment_share=0.10, wage_ratio=0.6, labour_intensive_share=0.6), Sector(name="manufacturing", employment_share=0.30, wage_ratio=1.0, labour_intensive_share=0.5), Sector(name="construction", employment_share=0.10, wage_ratio=1.0, labour_intensive_share=0.7), Sector(name="services", employment_share=0.50, wage_ratio=1.0, labour_intensive_share=0.3)], min_length=1)
 
     @field_validator("age_shares")
     @classmethod
@@ -186,10 +164,7 @@ class Contributions(Section):
 
     base_floor: Share = Field(0.6, description="contribution base floor, share of the average wage")
     base_cap: Annotated[float, Field(ge=1.0, le=10.0)] = Field(3.0, description="base cap, multiple of the average wage")
-    rates: list[ContributionRates] = Field(
-        default_factory=lambda: [ContributionRates(start="1900-01")], min_length=1,
-        description="dated rate sets; each applies from its start month until the next",
-    )
+    rates: list[ContributionRates] = Field(default_factory=lambda: [ContributionRates(start="1900-01")], min_length=1, description="dated rate sets; each applies from its start month until the next")
 
     @field_validator("rates")
     @classmethod
@@ -199,17 +174,19 @@ class Contributions(Section):
             raise ValueError("rate sets must have distinct start months in increasing order")
         return value
 
+    @property
+    def dated_rates(self) -> Dated[ContributionRates]:
+        """The rate sets as a dated value; the first set also applies before its start month."""
+        return Dated({ALWAYS if i == 0 else r.start: r for i, r in enumerate(self.rates)})
+
 
 class UnemploymentInsurance(Section):
-    """[ui]: the unemployment-insurance benefit (失业保险金) without any special measure."""
+    """[ui]: the unemployment-insurance benefit without any special measure."""
 
     enabled: bool = True
     benefit_share_of_minimum_wage: Annotated[float, Field(ge=0.0, le=2.0)] = 0.9
     minimum_contribution_months: int = Field(12, ge=0, le=600)
-    duration_months: dict[str, Annotated[int, Field(ge=0, le=60)]] = Field(
-        default_factory=lambda: {"1": 12, "5": 18, "10": 24},
-        description="benefit months by full years of contributions (at least the key)",
-    )
+    duration_months: dict[str, Annotated[int, Field(ge=0, le=60)]] = Field(default_factory=lambda: {"1": 12, "5": 18, "10": 24}, description="benefit months by full years of contributions (at least the key)")
     medical_insurance_per_recipient: Yuan = Field(250.0, description="monthly medical premium the UI fund pays per recipient")
     claim_rate: Share = Field(0.5, description="share of eligible job losers who claim")
 
@@ -245,42 +222,42 @@ class Funds(Section):
 class Behaviour(Section):
     """[behaviour]: behavioural parameters (monthly rates unless stated)."""
 
-    quit_rate: Share = Field(0.008, description="monthly probability an employee quits into search")
-    youth_quit_multiplier: NonNegative = Field(1.0, description="quit hazard of 16-24 year-olds relative to quit_rate")
-    matching_efficiency: Positive = Field(0.35, description="A in M = A U^a V^(1-a), per month")
-    matching_elasticity: Share = Field(0.5, description="a, elasticity of matches to seekers")
-    pes_matching_boost: NonNegative = Field(0.3, description="extra search effectiveness of registered seekers")
-    youth_search_effectiveness: NonNegative = Field(1.0, description="search effectiveness of 16-24 year-old seekers relative to others")
-    segment_by_skill: bool = Field(True, description="seekers and vacancies meet within skill bands as well as sectors")
-    cross_segment_search: Share = Field(0.15, description="share of seekers searching outside their segment each month")
-    registration_rate: Share = Field(0.3, description="monthly probability an unregistered unemployed urban-hukou local registers")
-    registration_rate_other: Share = Field(0.05, description="the same for rural or non-local hukou")
-    reservation_wage_share: NonNegative = Field(0.7, description="reservation wage as share of the last wage")
-    reservation_wage_decay: Share = Field(0.03, description="monthly decline of that share while unemployed")
-    benefit_reservation_weight: NonNegative = Field(0.6, description="yuan of reservation wage per yuan of benefit")
-    offer_wage_dispersion: NonNegative = Field(0.12, description="s.d. of log offer wages around the firm's level")
-    discouragement_rate: Share = Field(0.01, description="monthly move of an unemployed person out of the labour force")
-    reentry_rate: Share = Field(0.01, description="monthly move of an inactive person into search")
-    startup_rate: Share = Field(0.008, description="monthly probability an unemployed person tries to start a business")
-    startup_capital_median: Yuan = Field(60_000.0, description="median capital a start-up needs")
-    startup_capital_dispersion: NonNegative = Field(0.8, description="s.d. of log start-up capital")
-    startup_employer_share: Share = Field(0.25, description="share of start-ups that plan to hire")
-    startup_team_size: Annotated[float, Field(ge=1.0)] = Field(3.0, description="mean planned employees of hiring start-ups")
-    startup_failure_rate: Share = Field(0.015, description="monthly failure hazard of a start-up firm")
-    self_employment_exit_rate: Share = Field(0.003, description="monthly hazard a sole trader gives up")
-    demand_trend: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(0.04, description="annual log growth of firms' normal staff")
-    demand_persistence: Share = Field(0.9, description="AR(1) coefficient of firm log demand")
-    firm_demand_volatility: NonNegative = Field(0.04, description="s.d. of the firm's own monthly demand shock")
-    market_demand_volatility: NonNegative = Field(0.005, description="s.d. of the whole-market monthly shock")
-    labour_demand_elasticity: NonNegative = Field(0.5, description="elasticity of target employment to labour cost")
-    hoarding_band: NonNegative = Field(0.08, description="excess staff share a firm holds through a bad month")
-    layoff_speed: Share = Field(0.5, description="share of excess staff beyond the band laid off per month")
-    markup: Positive = Field(1.3, description="revenue per worker over labour cost at normal demand")
-    fixed_cost_share: Share = Field(0.1, description="fixed monthly cost as share of normal revenue")
-    initial_cash_months: NonNegative = Field(3.0, description="opening cash in months of wage bill")
-    exit_after_months: int = Field(6, ge=1, le=120, description="months of negative cash before a firm exits")
-    firm_exit_rate: Share = Field(0.003, description="monthly closure hazard of a firm for reasons outside the model")
-    firm_entry_rate: Share = Field(0.003, description="monthly entries per incumbent firm (besides start-ups)")
+    quit_rate: Share = param(0.008, unit="share a month", ref="illustrative default; estimated by the national fit, calibration/targets/national.toml", description="monthly probability an employee quits into search")
+    youth_quit_multiplier: NonNegative = param(1.0, unit="multiplier", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="quit hazard of 16-24 year-olds relative to quit_rate")
+    matching_efficiency: Positive = param(0.35, unit="matches a month per unit of U^a V^(1-a)", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="A in M = A U^a V^(1-a), per month")
+    matching_elasticity: Share = param(0.5, unit="elasticity", ref="Petrongolo and Pissarides (2001), J. Econ. Literature 39(2): 0.5-0.7 on unemployment", description="a, elasticity of matches to seekers")
+    pes_matching_boost: NonNegative = param(0.3, unit="share", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="extra search effectiveness of registered seekers")
+    youth_search_effectiveness: NonNegative = param(1.0, unit="multiplier", ref="illustrative default; estimated by the national fit, calibration/targets/national.toml", description="search effectiveness of 16-24 year-old seekers relative to others")
+    segment_by_skill: bool = param(True, unit="yes/no", ref="model design", description="seekers and vacancies meet within skill bands as well as sectors")
+    cross_segment_search: Share = param(0.15, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="share of seekers searching outside their segment each month")
+    registration_rate: Share = param(0.3, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly probability an unregistered unemployed urban-hukou local registers")
+    registration_rate_other: Share = param(0.05, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="the same for rural or non-local hukou")
+    reservation_wage_share: NonNegative = param(0.7, unit="share", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="reservation wage as share of the last wage")
+    reservation_wage_decay: Share = param(0.03, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly decline of that share while unemployed")
+    benefit_reservation_weight: NonNegative = param(0.6, unit="yuan per yuan", ref="illustrative default; estimated by the national fit, calibration/targets/national.toml", description="yuan of reservation wage per yuan of benefit")
+    offer_wage_dispersion: NonNegative = param(0.12, unit="log points", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="s.d. of log offer wages around the firm's level")
+    discouragement_rate: Share = param(0.01, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly move of an unemployed person out of the labour force")
+    reentry_rate: Share = param(0.01, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly move of an inactive person into search")
+    startup_rate: Share = param(0.008, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly probability an unemployed person tries to start a business")
+    startup_capital_median: Yuan = param(60_000.0, unit="yuan", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="median capital a start-up needs")
+    startup_capital_dispersion: NonNegative = param(0.8, unit="log points", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="s.d. of log start-up capital")
+    startup_employer_share: Share = param(0.25, unit="share", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="share of start-ups that plan to hire")
+    startup_team_size: Annotated[float, Field(ge=1.0)] = param(3.0, unit="persons", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="mean planned employees of hiring start-ups")
+    startup_failure_rate: Share = param(0.015, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly failure hazard of a start-up firm")
+    self_employment_exit_rate: Share = param(0.003, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly hazard a sole trader gives up")
+    demand_trend: Annotated[float, Field(ge=-0.5, le=0.5)] = param(0.04, unit="log points a year", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="annual log growth of firms' normal staff")
+    demand_persistence: Share = param(0.9, unit="AR(1) coefficient", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="AR(1) coefficient of firm log demand")
+    firm_demand_volatility: NonNegative = param(0.04, unit="log points", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="s.d. of the firm's own monthly demand shock")
+    market_demand_volatility: NonNegative = param(0.005, unit="log points", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="s.d. of the whole-market monthly shock")
+    labour_demand_elasticity: NonNegative = param(0.5, unit="elasticity", ref="Hamermesh (1993), Labor Demand: constant-output own-wage elasticity about 0.3 (0.15-0.75)", description="elasticity of target employment to labour cost")
+    hoarding_band: NonNegative = param(0.08, unit="share of staff", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="excess staff share a firm holds through a bad month")
+    layoff_speed: Share = param(0.5, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="share of excess staff beyond the band laid off per month")
+    markup: Positive = param(1.3, unit="multiplier", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="revenue per worker over labour cost at normal demand")
+    fixed_cost_share: Share = param(0.1, unit="share of normal revenue", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="fixed monthly cost as share of normal revenue")
+    initial_cash_months: NonNegative = param(3.0, unit="months of wage bill", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="opening cash in months of wage bill")
+    exit_after_months: int = param(6, ge=1, le=120, unit="months", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="months of negative cash before a firm exits")
+    firm_exit_rate: Share = param(0.003, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly closure hazard of a firm for reasons outside the model")
+    firm_entry_rate: Share = param(0.003, unit="firms a month per firm", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly entries per incumbent firm (besides start-ups)")
 
 
 class Demography(Section):
@@ -425,13 +402,20 @@ def parse_override(text: str) -> tuple[list[str], Any]:
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
     for text in overrides:
         keys, value = parse_override(text)
-        node = data
-        for k in keys[:-1]:
-            node = node.setdefault(k, {})
-            if not isinstance(node, dict):
-                raise ScenarioError([f"--set {text!r}: {k} is not a table"])
-        node[keys[-1]] = value
+        set_path(data, ".".join(keys), value, f"--set {text!r}")
     return data
+
+
+def set_path(data: dict[str, Any], path: str, value: Any, where: str = "") -> None:
+    """Set the field at a dotted ``path`` ('behaviour.quit_rate') of scenario data, making
+    the tables on the way; ``where`` names the source in the error (default: the path)."""
+    *parents, leaf = path.split(".")
+    node = data
+    for key in parents:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise ScenarioError([f"{where or path}: {key} is not a table"])
+    node[leaf] = value
 
 
 def load_scenario(name: str | Path, overrides: list[str] | None = None) -> Scenario:

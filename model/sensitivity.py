@@ -145,6 +145,8 @@ def write(results: str | Path, outputs: list[str] | None = None, conf_level: flo
           out: str | Path | None = None) -> Analysis:
     """Analyse a results folder and write ``sensitivity/``: indices.csv, one CSV and one bar
     chart (PNG) per output, and warnings.txt."""
+    from lmsim.reports.charts import sensitivity_bars
+
     spec, frame = load(results)
     analysis = analyse(spec, frame, outputs, conf_level)
     folder = Path(out) if out else Path(results) / "sensitivity"
@@ -153,30 +155,6 @@ def write(results: str | Path, outputs: list[str] | None = None, conf_level: flo
     for output, table in analysis.indices.groupby("output", sort=False):
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in output)
         table.to_csv(folder / f"{safe}.csv", index=False)
-        _chart(table, output, folder / f"{safe}.png")
+        sensitivity_bars(table, output, folder / f"{safe}.png")
     (folder / "warnings.txt").write_text("\n".join(analysis.warnings) + ("\n" if analysis.warnings else ""), encoding="utf-8")
     return analysis
-
-
-def _chart(table: pd.DataFrame, output: str, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    shown = table[table["index"] != "sigma"]
-    kinds = list(dict.fromkeys(shown["index"]))
-    factors = list(dict.fromkeys(shown["factor"]))
-    fig, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(factors) + 2), 3.2))
-    width = 0.8 / len(kinds)
-    for k, kind in enumerate(kinds):
-        part = shown[shown["index"] == kind].set_index("factor").reindex(factors)
-        err = np.vstack([part["value"] - part["low"], part["high"] - part["value"]])
-        ax.bar(np.arange(len(factors)) + k * width, part["value"], width, yerr=np.nan_to_num(err), capsize=3, label=kind)
-    ax.set_xticks(np.arange(len(factors)) + width * (len(kinds) - 1) / 2, [f.split(".")[-1] for f in factors])
-    ax.set_title(f"{output}: {shown['method'].iloc[0]} indices")
-    ax.axhline(0, color="black", linewidth=0.5)
-    ax.legend(frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

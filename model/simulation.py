@@ -32,45 +32,23 @@ from tqdm import tqdm
 
 from . import demography, kernels, labour
 from . import firms as firm_rules
-from .agencies import PublicEmploymentService, SocialInsuranceAgency, UnemploymentInsuranceFund
+from .agencies import PublicEmploymentService, UnemploymentInsuranceFund
 from .calendar import format_month, month_of
-from .indicators import COLUMNS, WORKING_STATUSES, compute
-from .ledger import FUND_NAMES, Ledger
+from .indicators import COLUMNS, compute
+from .market import FLOWS, Market
 from .policies import POLICY_COLUMNS, PolicySet
-from .population import YOUTH_BELOW_MONTHS, Firms, Separation, Status, Workers, synthesise
+from .population import WORKING_STATUSES, YOUTH_BELOW_MONTHS, Firms, Separation, Status, Workers, synthesise
 from .rng import Purpose
 from .scenario import Scenario, load_scenario
+from .social_insurance import SocialInsuranceAgency
 from .targets import evaluate as evaluate_targets
 
-FLOWS = (
-    "hires", "quits", "layoffs", "exit_separations", "retirements_from_work", "departures_from_work",
-    "new_jobs_gross", "startups", "business_failures", "firm_entries", "firm_exits", "retirements",
-    "out_migrants", "in_migrants", "school_leavers", "registered_into_work",
-)
-
-#: lookup: is a status one of people in work?
-_IS_WORKING = np.isin(np.arange(len(Status)), WORKING_STATUSES).astype(np.int64)  # 1 for statuses that are work
-
-
-class LabourMarket(mesa.Model):
-    """One local labour market: workers and firms as columns, agencies as mesa agents."""
+class LabourMarket(Market):
+    """One local labour market: the market state, the agencies as mesa agents, the levers in
+    force, and the month's order of events (:meth:`step`)."""
 
     def __init__(self, scenario: Scenario, seed: int, workers: Workers, firms: Firms, record_paths: bool = False):
-        super().__init__(seed=seed)
-        self.scenario = scenario
-        self.seed = int(seed)
-        self.workers, self.firms = workers, firms
-        self.month = scenario.scenario.start_month
-        self.next_worker_id = int(workers.id.max()) + 1 if len(workers) else 0
-        self.next_household = int(workers.household.max()) + 1 if len(workers) else 0
-        self.sector_demand = np.zeros(len(scenario.region.sectors))
-        self.market_demand = 0.0
-        self.new_jobs_cumulative = 0.0
-        working = np.isin(workers.status, WORKING_STATUSES)
-        self.household_working = np.bincount(workers.household[working], minlength=self.next_household)
-        weight = scenario.population.weight
-        self.uniform_weight = weight if np.all(workers.weight == weight) else None
-        self.ledger = Ledger({f: getattr(scenario.funds, name) for f, name in FUND_NAMES.items()})
+        super().__init__(scenario, seed, workers, firms)
         self.policies = PolicySet(self, scenario.policies)
         self.policy_rows: list[tuple] = []
         self.admissions: list[tuple[str, str, np.ndarray, np.ndarray]] = []  # (date, lever, worker ids, weights)
@@ -79,109 +57,10 @@ class LabourMarket(mesa.Model):
         self.si_agency = SocialInsuranceAgency(self)
         self.pes = PublicEmploymentService(self)
         self.ui_fund = UnemploymentInsuranceFund(self)
-        self.flows = dict.fromkeys(FLOWS, 0.0)
-        self.indicators: dict[str, float | str] = {}
-        self._job_losers: list[np.ndarray] = []
-        self._rows_by_status: dict[Status, np.ndarray] = {}
         self.datacollector = mesa.DataCollector(model_reporters={c: _reporter(c) for c in COLUMNS})
         for column in (firms.employees, firms.payroll, firms.insured_base):
             column[:] = 0
         self.book_staff(self.employee_rows(), +1)
-
-    # --- shared operations on the populations -----------------------------------------
-
-    def count(self, flow: str, amount: float) -> None:
-        self.flows[flow] += float(amount)
-
-    def set_status(self, rows: np.ndarray, status: Status) -> None:
-        """Every change of status goes through here, so each household's count of members in
-        work stays current (the zero-employment-household indicator reads it)."""
-        w = self.workers
-        if len(rows) == 0:
-            return
-        households = w.household[rows]
-        if households.max() >= len(self.household_working):  # households of newcomers
-            grown = np.zeros(max(int(households.max()) + 1, 2 * len(self.household_working)), dtype=np.int64)
-            grown[: len(self.household_working)] = self.household_working
-            self.household_working = grown
-        kernels.count_working_moves(households, w.status[rows], _IS_WORKING, _IS_WORKING[status], self.household_working)
-        w.status[rows] = status
-        self._rows_by_status.clear()
-
-    def rows_in(self, status: Status) -> np.ndarray:
-        """Rows of workers in a status, kept from one call to the next until a status changes.
-
-        Callers must not modify the returned array."""
-        if status not in self._rows_by_status:
-            self._rows_by_status[status] = kernels.rows_with_status(self.workers.status, status)
-        return self._rows_by_status[status]
-
-    def hard_to_employ(self, rows: np.ndarray) -> np.ndarray:
-        """就业困难人员: older (women 40+, men 50+), certified disabled, unemployed 12 months or
-        more, low-income, or in a household where no one works (a zero-employment household)."""
-        w = self.workers
-        older = np.where(w.female[rows], w.age_months[rows] >= 40 * 12, w.age_months[rows] >= 50 * 12)
-        long_term = (w.status[rows] == Status.UNEMPLOYED) & (w.unemployed_months[rows] >= 12)
-        households = w.household[rows]
-        known = households < len(self.household_working)  # every household set_status has seen
-        workless = ~known
-        workless[known] = self.household_working[households[known]] == 0
-        return older | w.disabled[rows] | long_term | w.low_income[rows] | workless
-
-    def employee_rows(self) -> np.ndarray:
-        return self.rows_in(Status.EMPLOYED)
-
-    def leave_jobs(self, rows: np.ndarray, reason: Separation, flow: str) -> None:
-        """Workers lose or leave their job (or own business) and start searching."""
-        w = self.workers
-        if len(rows) == 0:
-            return
-        self.policies.separated(rows, reason)
-        was_employee = w.status[rows] == Status.EMPLOYED
-        self._end_jobs(rows[was_employee])
-        w.last_wage[rows] = np.where(was_employee, w.wage[rows], w.last_wage[rows])
-        self.set_status(rows, Status.UNEMPLOYED)
-        w.wage[rows] = 0.0
-        w.employer[rows] = -1
-        w.separation[rows] = reason
-        w.unemployed_months[rows] = 0
-        self.count(flow, w.weight[rows].sum())
-        if reason in (Separation.LAYOFF, Separation.FIRM_EXIT):
-            self._job_losers.append(rows)
-
-    def end_participation(self, rows: np.ndarray, status: Status, flow: str) -> None:
-        """Residents retire or move away; those in work leave it (natural attrition)."""
-        w, f = self.workers, self.firms
-        if len(rows) == 0:
-            return
-        working = np.isin(w.status[rows], (Status.EMPLOYED, Status.SELF_EMPLOYED))
-        from_work = "retirements_from_work" if status == Status.RETIRED else "departures_from_work"
-        self.count(from_work, w.weight[rows[working]].sum())
-        self.count(flow, w.weight[rows].sum())
-        owners = rows[(w.status[rows] == Status.SELF_EMPLOYED) & (w.employer[rows] >= 0)]
-        f.owner[w.employer[owners]] = -1
-        self._end_jobs(rows[w.status[rows] == Status.EMPLOYED])
-        self.set_status(rows, status)
-        w.employer[rows] = -1
-        w.wage[rows] = 0.0
-        w.registered[rows] = False
-        w.benefit_months_left[rows] = 0
-
-    def book_staff(self, rows: np.ndarray, sign: int) -> None:
-        """Add (+1) or remove (-1) employees from their firms' staff count, payroll and insured base.
-
-        Kept incrementally so a month costs O(movers), not O(population).
-        """
-        w, f = self.workers, self.firms
-        floor, cap = self.si_agency.base_limits()
-        kernels.book_staff(rows, w.employer, w.wage, w.insured, sign, floor, cap, f.employees, f.payroll, f.insured_base)
-
-    def _end_jobs(self, rows: np.ndarray) -> None:
-        """Employees leaving their job: unbook them and bank their contribution months."""
-        w = self.workers
-        self.book_staff(rows, -1)
-        served = np.maximum(self.month - w.job_start[rows], 0)
-        w.ui_months[rows] += np.where(w.insured[rows], served, 0).astype(np.int16)
 
     # --- the month ---------------------------------------------------------------------
 

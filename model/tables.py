@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .columns import Columns
-from .population import BAND_PREMIUM, EDUCATION, Firms, Status, Workers, employer_rate, rates_in_force
+from .population import BAND_PREMIUM, EDUCATION, Firms, Status, Workers
+from .social_insurance import employer_rate, rates_in_force
 from .scenario import Scenario, ScenarioError
 
 REQUIRED = {

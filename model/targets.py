@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from .calendar import format_month, parse_month, year_of
+from .calendar import parse_month
 from .indicators import COLUMNS
+from .reduce import Aggregate, Period, aggregate, calendar_years, covers, indicator_series
 from .units import Month, Section
 
-AGGREGATES = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "last": lambda v: v[-1]}
 TARGET_COLUMNS = ("target", "label", "period", "indicator", "aggregate", "op", "value", "achieved", "met", "margin", "stretch", "clause")
 
 
@@ -28,7 +27,7 @@ class Target(Section):
     """[targets.ID]: one declared target."""
 
     indicator: str = Field(description="a monthly indicator column, or policies.LEVER.COLUMN")
-    aggregate: Literal["sum", "mean", "max", "min", "last"] = Field(description="how the months of a period combine")
+    aggregate: Aggregate = Field(description="how the months of a period combine")
     op: Literal[">=", "<="] = Field(description="the achieved value must be at least (>=) or at most (<=) the value")
     value: float
     start: Month = Field(description="first month of the period, YYYY-MM")
@@ -58,21 +57,12 @@ def check_indicator(indicator: str) -> None:
         raise ValueError(f"unknown indicator {indicator!r}; allowed: {', '.join(COLUMNS[1:])} or policies.LEVER.COLUMN")
 
 
-def indicator_series(monthly: pd.DataFrame, policies: pd.DataFrame, indicator: str) -> pd.Series:
-    """An indicator's monthly values, indexed by date (a lever's months without a row count as 0)."""
-    if not indicator.startswith("policies."):
-        return monthly.set_index("date")[indicator]
-    _, lever, column = indicator.split(".")
-    rows = policies[policies["lever"] == lever]
-    return rows.set_index("date")[column].reindex(monthly["date"], fill_value=0.0)
-
-
-def _periods(target: Target) -> list[tuple[str, int, int]]:
+def _periods(target: Target) -> list[Period]:
+    """The target's period, or each calendar year of it."""
     start, end = parse_month(target.start), parse_month(target.end)
     if not target.per_year:
-        return [(f"{target.start}..{target.end}", start, end)]
-    years = range(year_of(start), year_of(end) + 1)
-    return [(str(y), max(start, 12 * y), min(end, 12 * y + 11)) for y in years]
+        return [Period(f"{target.start}..{target.end}", start, end)]
+    return calendar_years(start, end)
 
 
 def evaluate(targets: dict[str, Target], monthly: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:
@@ -81,12 +71,11 @@ def evaluate(targets: dict[str, Target], monthly: pd.DataFrame, policies: pd.Dat
     simulated = set(monthly["date"])
     for name, target in targets.items():
         series = indicator_series(monthly, policies, target.indicator)
-        for period, first, last in _periods(target):
-            dates = [format_month(m) for m in range(first, last + 1)]
-            if not set(dates) <= simulated:
+        for period in _periods(target):
+            if not covers(simulated, period):
                 continue
-            achieved = float(AGGREGATES[target.aggregate](series.loc[dates].to_numpy(dtype=float)))
+            achieved = aggregate(series, period, target.aggregate)
             margin = achieved - target.value if target.op == ">=" else target.value - achieved
-            rows.append((name, target.label, period, target.indicator, target.aggregate, target.op, target.value,
+            rows.append((name, target.label, period.label, target.indicator, target.aggregate, target.op, target.value,
                          achieved, bool(margin >= 0), margin, target.stretch, target.clause))
     return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))

@@ -1,12 +1,18 @@
-"""Report charts with matplotlib, rendered twice: as SVG that keeps its text as text (the
-browser draws the Chinese with the reader's own fonts, nothing to install) and as PNG, which
-uses a CJK font when one is installed and falls back to English labels when none is."""
+"""Every chart lmsim draws, with matplotlib (the engine and the analysis of runs never import
+it: they call these functions).
+
+The compare and forecast reports' charts are drawn for a language and rendered twice: as SVG
+that keeps its text as text (the browser draws the Chinese with the reader's own fonts,
+nothing to install) and as PNG, which uses a CJK font when one is installed and falls back to
+English labels when none is. The sensitivity and calibration charts are in English, in one
+format each."""
 
 from __future__ import annotations
 
 import io
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib
 
@@ -180,3 +186,44 @@ def attainment_bars(targets: pd.DataFrame, scenario: str, names: dict[str, str])
 
 def _fmt(value: float, indicator: str) -> str:
     return f"{100 * value:.1f}%" if indicator.endswith("_rate") else f"{value:,.0f}"
+
+
+# --- the analysis commands' charts (English, one format each) ---------------------------------
+
+
+def sensitivity_bars(table: pd.DataFrame, output: str, path: Path) -> None:
+    """A PNG of one output's sensitivity indices by factor, with their intervals."""
+    shown = table[table["index"] != "sigma"]
+    kinds = list(dict.fromkeys(shown["index"]))
+    factors = list(dict.fromkeys(shown["factor"]))
+    fig, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(factors) + 2), 3.2))
+    width = 0.8 / len(kinds)
+    for k, kind in enumerate(kinds):
+        part = shown[shown["index"] == kind].set_index("factor").reindex(factors)
+        err = np.vstack([part["value"] - part["low"], part["high"] - part["value"]])
+        ax.bar(np.arange(len(factors)) + k * width, part["value"], width, yerr=np.nan_to_num(err), capsize=3, label=kind)
+    ax.set_xticks(np.arange(len(factors)) + width * (len(kinds) - 1) / 2, [f.split(".")[-1] for f in factors])
+    ax.set_title(f"{output}: {shown['method'].iloc[0]} indices")
+    ax.axhline(0, color="black", linewidth=0.5)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def profile_svg(profiles: pd.DataFrame) -> str:
+    """Inline SVG of a calibration's 1-D loss profiles, one panel per parameter ("" without any)."""
+    params = list(dict.fromkeys(profiles["parameter"]))
+    if not params:
+        return ""
+    fig, axes = plt.subplots(1, len(params), figsize=(3 * len(params), 2.6), squeeze=False)
+    for ax, name in zip(axes[0], params):
+        part = profiles[profiles["parameter"] == name]
+        ax.plot(part["value"], part["loss"], marker="o")
+        ax.set_title(name.split(".")[-1], fontsize=9)
+    fig.tight_layout()
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    return _strip_svg_header(buffer.getvalue())

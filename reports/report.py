@@ -1,16 +1,19 @@
 """The compare and forecast reports: HTML (charts as SVG), PNG charts, CSV tables and one
-Excel workbook, written to one folder, naming what it takes to reproduce them."""
+Excel workbook, written to one folder, naming what it takes to reproduce them; and the
+calibration report's page."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from lmsim import __version__
+from lmsim.calibration.smm import __doc__ as CALIBRATION_METHOD
 from lmsim.compare import Comparison
 from lmsim.compare import __doc__ as COMPARE_METHOD
 from lmsim.forecast import Forecast
@@ -21,6 +24,9 @@ from lmsim.scenario import Scenario
 from . import charts, html
 from .labels import label
 from .tables import write_csv, write_excel
+
+if TYPE_CHECKING:
+    from lmsim.calibration.smm import Estimate
 
 
 @dataclass
@@ -162,6 +168,17 @@ def forecast_headline(f: Forecast, lang: str) -> list[str]:
             lines.append(f"{label(r.fund, lang)} < {r.threshold} ({r.level:,.0f}): {label('probability', lang)} {100 * r.probability:.0f}%, "
                          f"{r.median_month} (earliest {r.earliest_month})")
     return lines
+
+
+def calibration_html(result: Estimate, tables: dict[str, pd.DataFrame]) -> str:
+    """The calibration report: fit and identification, the loss profiles, every table, the method."""
+    summary = [f"{result.j_summary}; {len(result.moments)} moments, {int(result.identified.sum())} identified parameters",
+               f"Jacobian rank {result.rank} of {len(result.params)}, condition number {result.condition:.3g}",
+               *[f"{p.path}: NOT IDENTIFIED (no targeted moment moves with it)" for p, ok in zip(result.params, result.identified) if not ok]]
+    sections = [("Summary", html.bullets(summary)), ("Profiles", html.charts([charts.profile_svg(result.profiles)]))]
+    sections += [(name, html.table(name, table, "en")) for name, table in tables.items() if name != "profiles"]
+    sections.append(("Method", html.paragraphs(CALIBRATION_METHOD or "")))
+    return html.page("Calibration report", "en", sections)
 
 
 def _target(provenance: Provenance, c: Comparison, indicator: str) -> float | None:

@@ -164,7 +164,7 @@ def test_si_poverty_hire_leaving_before_twelve_months_gets_nothing():
 
 
 def test_si_graduates_only_in_small_firms_and_within_two_years():
-    grads = si(groups=["graduate"])
+    grads = si(groups=["recent_graduates"])
     # a 2018 graduate qualifies in 2019 (within 2 years); a 2016 one does not
     model = run(grads, population([10], [GRADUATE, {"graduation_year": 2016}], posts=[2]), months=2)
     assert lines(model, SI)["amount"].tolist() == pytest.approx([-637.2])
@@ -177,9 +177,9 @@ def test_si_graduates_only_in_small_firms_and_within_two_years():
 
 
 def test_si_rural_transfer_hires():
-    model = run(si(groups=["rural_transfer"]), population([10], [RURAL, PLAIN], posts=[2]), months=2)
+    model = run(si(groups=["rural_surplus"]), population([10], [RURAL, PLAIN], posts=[2]), months=2)
     assert lines(model, SI)["amount"].tolist() == pytest.approx([-637.2])
-    none = run(si(groups=["rural_transfer"], rural_transfer_organised_share=0.0),
+    none = run(si(groups=["rural_surplus"], rural_transfer_organised_share=0.0),
                population([10], [RURAL, PLAIN], posts=[2]), months=2)
     assert lines(none, SI).empty
 
@@ -188,7 +188,7 @@ def test_si_flexible_employment_paid_to_the_person():
     # every seeker starts a business in January (no capital needed, no posts); the graduate and the
     # older woman get the subsidy themselves from February; the woman gives up after February
     founders = {"startup_rate": 1.0, "startup_capital_median": 0.0, "startup_employer_share": 0.0}
-    model = Simulation(scenario(si(groups=["flexible"]), 4, **founders), 1,
+    model = Simulation(scenario(si(groups=["flexibly_employed"]), 4, **founders), 1,
                        population([10], [{"graduation_year": 2019}, OLDER_WOMAN, PLAIN])).build()
     for month in range(4):
         model.step()
@@ -202,7 +202,7 @@ def test_si_flexible_employment_paid_to_the_person():
         ("2019-02", 10), ("2019-02", 11), ("2019-03", 10), ("2019-04", 10)]
     assert paid["amount"].tolist() == pytest.approx([-637.2] * 4)
     # employer_actual for a flexible worker: the employer rate on the base floor, 0.245 x 0.6 x 6,000 = 882
-    actual = run(si(groups=["flexible"], formula="employer_actual"),
+    actual = run(si(groups=["flexibly_employed"], formula="employer_actual"),
                  population([10], [{"graduation_year": 2019}]), months=2, **founders)
     assert lines(actual, SI)["amount"].tolist() == pytest.approx([-EMPLOYER_RATE * 3600])
 
@@ -228,7 +228,7 @@ def test_si_neutral_amounts_leave_the_baseline():
 
 def test_si_cost_relief_is_the_subsidy_times_the_eligible_share():
     # graduates are half the seekers; only the small firm (10 staff) may claim for them
-    model = Simulation(scenario(si(groups=["graduate"])), 1,
+    model = Simulation(scenario(si(groups=["recent_graduates"])), 1,
                        population([10, 100], [GRADUATE, GRADUATE, PLAIN, PLAIN])).build()
     lever = model.policies.levers[0]
     assert lever.cost_relief() == pytest.approx([0.5 * 637.2, 0.0])

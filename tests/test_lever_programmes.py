@@ -225,12 +225,12 @@ def test_posts_fill_by_priority_and_pay_the_minimum_wage():
     assert row(model, "public_welfare_posts", "2019-01") == (2.0, 2.0, 3600.0, 0.0, 0.0, 2.0)
     assert all(w.status[2:6] == Status.UNEMPLOYED) and all(w.programme[2:6] == 0)
     # three posts take all priority groups; row 2 is in none of them and is not placed,
-    # unless 'other' is in the list
+    # unless 'everyone' is in the list
     model = run(posts_population(), {"public_welfare_posts": {**POSTS, "posts": 3.0}}, months=1)
     assert list(model.workers.status[2:6]) == [Status.UNEMPLOYED] + [Status.PUBLIC_WELFARE] * 3
     assert model.indicators["public_welfare_posts"] == 3 and model.indicators["employed"] == 5
     assert all(model.workers.programme[3:6] == CODES["public_welfare_posts"])
-    model = run(posts_population(), {"public_welfare_posts": {**POSTS, "posts": 4.0, "priority": ["hard_to_employ", "other"]}}, months=1)
+    model = run(posts_population(), {"public_welfare_posts": {**POSTS, "posts": 4.0, "priority": ["hard_to_employ", "everyone"]}}, months=1)
     assert all(model.workers.status[2:6] == Status.PUBLIC_WELFARE)
 
 
@@ -284,7 +284,7 @@ def test_posts_cap_months_a_person_may_hold():
 
 
 def test_posts_clear_zero_employment_households_while_they_last():
-    lever = {**POSTS, "posts": 4.0, "priority": ["zero_employment_household", "other"]}
+    lever = {**POSTS, "posts": 4.0, "priority": ["zero_employment_household", "everyone"]}
     base = build(posts_population(), None, 3)
     posts = build(posts_population(), {"public_welfare_posts": lever}, 3)
     for _ in range(3):
@@ -335,7 +335,7 @@ def test_work_relief_keeps_jobs_for_local_labour():
 
 
 def test_work_relief_and_posts_keep_their_own_codes():
-    lever_posts = {**POSTS, "posts": 1.0, "priority": ["other"]}
+    lever_posts = {**POSTS, "posts": 1.0, "priority": ["everyone"]}
     model = run(relief_population(3, 0), {"public_welfare_posts": lever_posts, "work_relief": {**RELIEF, "jobs": 1.0}}, months=2)
     w = model.workers
     codes = sorted(w.programme[w.status == Status.PUBLIC_WELFARE])
@@ -647,7 +647,7 @@ def test_rural_allowance_makes_graduates_accept_farm_offers():
 NEUTRAL = [
     ("internship_subsidy", {"clause": "001 (八)", "places": 0.0}),
     ("internship_subsidy", {"clause": "001 (八)", "take_up": 0.0}),
-    ("public_welfare_posts", {"clause": "002 §11", "posts": 0.0, "priority": ["other"]}),
+    ("public_welfare_posts", {"clause": "002 §11", "posts": 0.0, "priority": ["everyone"]}),
     ("public_welfare_posts", {"clause": "002 §11", "posts": 5.0, "take_up": 0.0}),
     ("work_relief", {"clause": "002 §6", "jobs": 0.0}),
     ("job_seeking_subsidy", {"clause": "001 (十七)", "amount": 0.0}),

@@ -280,7 +280,7 @@ def test_skill_upgrade_pays_by_level_to_insured_employees():
 
 def test_skill_upgrade_insured_years_relaxed_only_in_2019_2020():
     # 24 months of contributions: enough for the relaxed 12 of 2019, not for the standard 36
-    strict = steps(build(employees([0, 0]), {"skill_upgrade_subsidy": {**SKILL, "min_insured_months_by_year": {}}}), 1)
+    strict = steps(build(employees([0, 0]), {"skill_upgrade_subsidy": {**SKILL, "min_insured_months": 36}}), 1)
     assert lines(strict, "skill_upgrade_subsidy").empty
     # 2021: 24 banked + 24 months in the current job (since January 2019) = 48 >= 36; 10 + 24 = 34 < 36
     later = build(employees([0, 0], ui_months=[24, 10]), {"skill_upgrade_subsidy": {**SKILL, "end": "2021-12"}},

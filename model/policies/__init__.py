@@ -1,7 +1,9 @@
 """Policy levers of the source documents: one module each, collected in :data:`REGISTRY`.
 
-Every module of this package except ``base`` defines one :class:`Lever` subclass; they are
-found by walking the package, so adding a lever is adding its module.
+Each lever is one module of this package defining one :class:`Lever` subclass against the
+contract of :mod:`.base`; they are found by walking the package, so adding a lever is adding
+its module (or calling :func:`register` with a class defined elsewhere). The other modules hold
+what several levers share (the loan book, placement in programme posts) and define no lever.
 
 A scenario's ``[policies]`` table has one optional section per lever name; :data:`Policies`
 is the validated form of that table (unknown names are errors listing the known ones).
@@ -10,19 +12,20 @@ is the validated form of that table (unknown names are errors listing the known 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import numpy as np
-from pydantic import create_model
-
-from ..units import Section
 import importlib
 import pkgutil
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from .base import AppliedLeverParams, Lever, LeverParams
+import numpy as np
+from pydantic import Field, create_model
+from pydantic.fields import FieldInfo
+
+from ..units import Section
+from .base import HOOKS, AppliedLeverParams, Combine, Lever, LeverParams
 
 if TYPE_CHECKING:
-    from ..simulation import LabourMarket
+    from ..market import Market
 
 #: the ``policies`` output: per month and lever, persons or firms who claimed, were paid, were
 #: refused for want of budget, the yuan paid and refused, and those newly admitted
@@ -45,89 +48,70 @@ REGISTRY: dict[str, type[Lever]] = _discover()
 #: a small positive code per lever, stored in ``Workers.programme`` for people in its programme
 CODES: dict[str, int] = {name: code for code, name in enumerate(sorted(REGISTRY), start=1)}
 
-Policies = create_model(
-    "Policies",
-    __base__=Section,
-    __doc__="[policies]: the levers in force, one section each.",
-    **{name: (cls.Params | None, None) for name, cls in REGISTRY.items()},
-)
+
+
+def _policies_model() -> type[Section]:
+    """The validated form of a scenario's ``[policies]`` table: one optional section per lever."""
+    return create_model(
+        "Policies",
+        __base__=Section,
+        __doc__="[policies]: the levers in force, one section each.",
+        **{name: (cls.Params | None, None) for name, cls in REGISTRY.items()},
+    )
+
+
+Policies = _policies_model()
+
+
+def register(lever: type[Lever]) -> None:
+    """Add a lever defined outside this package (a plug-in, or a test's own lever): scenarios
+    may then name it in ``[policies]``. Its code follows the codes already given."""
+    REGISTRY[lever.name] = lever
+    CODES.setdefault(lever.name, max(CODES.values(), default=0) + 1)
+    _rebuild()
+
+
+def unregister(name: str) -> None:
+    """Remove a lever :func:`register` added."""
+    REGISTRY.pop(name)
+    CODES.pop(name)
+    _rebuild()
+
+
+def _rebuild() -> None:
+    """Rebuild the ``[policies]`` schema, and the scenario schema that holds it, from the registry."""
+    global Policies
+    from ..scenario import Scenario
+
+    Policies = _policies_model()
+    Scenario.model_fields["policies"] = FieldInfo.from_annotated_attribute(Policies, Field(default_factory=Policies))
+    Scenario.model_rebuild(force=True)
+
+
+def line_terms() -> dict[str, tuple[str, str]]:
+    """Every ledger line item with its Chinese and English name: the engine's (contributions,
+    arrears, benefit) and each lever's, each defined beside what posts it."""
+    from ..agencies import LINES as BENEFIT_LINES
+    from ..social_insurance import LINES as CONTRIBUTION_LINES
+
+    terms = {**CONTRIBUTION_LINES, **BENEFIT_LINES}
+    for lever in REGISTRY.values():
+        terms.update(lever.lines)
+    return terms
 
 
 class PolicySet:
-    """The levers of one simulation; the engine calls its hooks at fixed points of a month."""
+    """The levers of one simulation. For every hook of :data:`HOOKS` it has a method of the
+    same name that calls the levers implementing it, in registry order, and combines their
+    results by the hook's rule."""
 
-    def __init__(self, model: LabourMarket, policies: Section):
+    def __init__(self, model: Market, policies: Section):
         self.levers: list[Lever] = [
             REGISTRY[name](model, params) for name, params in policies if params is not None
         ]
-
-    def _each(self, hook: str):
-        return [getattr(lever, hook) for lever in self.levers if hasattr(lever, hook)]
-
-    def year_end(self) -> None:
-        for hook in self._each("year_end"):
-            hook()
-
-    def contribution_rates(self, rates):
-        for hook in self._each("contribution_rates"):
-            rates = hook(rates)
-        return rates
-
-    def cost_relief(self) -> np.ndarray | float:
-        return sum((hook() for hook in self._each("cost_relief")), 0.0)
-
-    def hold_layoffs(self, layoffs: np.ndarray, target: np.ndarray) -> np.ndarray:
-        for hook in self._each("hold_layoffs"):
-            layoffs = hook(layoffs, target)
-        return layoffs
-
-    def search_effort(self, seekers: np.ndarray) -> np.ndarray | float:
-        effort: np.ndarray | float = 1.0
-        for hook in self._each("search_effort"):
-            effort = effort * hook(seekers)
-        return effort
-
-    def reservation_shift(self, seekers: np.ndarray) -> np.ndarray | float:
-        return sum((hook(seekers) for hook in self._each("reservation_shift")), 0.0)
-
-    def offer_top_up(self, seekers: np.ndarray, employer: np.ndarray) -> np.ndarray | float:
-        return sum((hook(seekers, employer) for hook in self._each("offer_top_up")), 0.0)
-
-    def leave_propensity(self, rows: np.ndarray) -> np.ndarray | float:
-        factor: np.ndarray | float = 1.0
-        for hook in self._each("leave_propensity"):
-            factor = factor * hook(rows)
-        return factor
-
-    def self_employment_exit(self, rows: np.ndarray) -> np.ndarray | float:
-        factor: np.ndarray | float = 1.0
-        for hook in self._each("self_employment_exit"):
-            factor = factor * hook(rows)
-        return factor
-
-    def hired(self, rows: np.ndarray, employer: np.ndarray) -> None:
-        for hook in self._each("hired"):
-            hook(rows, employer)
-
-    def separated(self, rows: np.ndarray, reason: int) -> None:
-        for hook in self._each("separated"):
-            hook(rows, reason)
-
-    def startup_credit(self, rows: np.ndarray, need: np.ndarray) -> np.ndarray | float:
-        return sum((hook(rows, need) for hook in self._each("startup_credit")), 0.0)
-
-    def started(self, founders: np.ndarray, need: np.ndarray, credit: np.ndarray) -> None:
-        for hook in self._each("started"):
-            hook(founders, need, credit)
-
-    def benefit_rules(self, level: float, durations: dict[int, int]) -> tuple[float, dict[int, int]]:
-        for hook in self._each("benefit_rules"):
-            level, durations = hook(level, durations)
-        return level, durations
-
-    def monthly(self) -> None:
-        for hook in self._each("monthly"):
-            hook()
+        for hook, rule in HOOKS.items():
+            implemented = [getattr(lever, hook) for lever in self.levers if getattr(type(lever), hook) is not getattr(Lever, hook)]
+            setattr(self, hook, _COMBINERS[rule](implemented))
 
     def close_month(self, date: str) -> list[tuple]:
         """One row per lever, with the columns of :data:`POLICY_COLUMNS`."""
@@ -139,4 +123,47 @@ class PolicySet:
         return [t for t in taken if len(t[1])]
 
 
-__all__ = ["CODES", "POLICY_COLUMNS", "REGISTRY", "AppliedLeverParams", "Lever", "LeverParams", "Policies", "PolicySet"]
+def _notify(hooks: list[Callable]) -> Callable:
+    def combined(*args: Any) -> None:
+        for hook in hooks:
+            hook(*args)
+    return combined
+
+
+def _sum(hooks: list[Callable]) -> Callable:
+    def combined(*args: Any) -> Any:
+        return sum((hook(*args) for hook in hooks), 0.0)
+    return combined
+
+
+def _product(hooks: list[Callable]) -> Callable:
+    def combined(*args: Any) -> Any:
+        value: Any = 1.0
+        for hook in hooks:
+            value = value * hook(*args)
+        return value
+    return combined
+
+
+def _chain(hooks: list[Callable]) -> Callable:
+    def combined(value: Any, *args: Any) -> Any:
+        for hook in hooks:
+            value = hook(value, *args)
+        return value
+    return combined
+
+
+def _any(hooks: list[Callable]) -> Callable:
+    def combined(*args: Any) -> Any:
+        value: Any = False
+        for hook in hooks:
+            value = value | hook(*args)
+        return value
+    return combined
+
+
+_COMBINERS: dict[Combine, Callable[[list[Callable]], Callable]] = {
+    Combine.NOTIFY: _notify, Combine.SUM: _sum, Combine.PRODUCT: _product, Combine.CHAIN: _chain, Combine.ANY: _any,
+}
+
+__all__ = ["CODES", "HOOKS", "POLICY_COLUMNS", "REGISTRY", "AppliedLeverParams", "Combine", "Lever", "LeverParams", "Policies", "PolicySet", "line_terms", "register", "unregister"]

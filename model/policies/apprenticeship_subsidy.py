@@ -2,11 +2,12 @@
 
 Clause: 001 (十五): from 2019-01-01 to 2020-12-31, firms that train new hires as apprentices
 (招工即招生、入企即入校、企校双师联合培养) get a vocational-training subsidy of no less than
-4,000 yuan per apprentice per year (每人每年不低于4000元), from the employment subsidy fund
-(就业补助资金). 000 §三(三)2 adds a subsidy line for enterprise apprenticeship training.
+4,000 yuan per apprentice per year (每人每年不低于4000元), from the employment subsidy fund.
+000 §三(三)2 adds a subsidy line for enterprise apprenticeship training.
 
 - eligibility: a worker hired inside the window who is young (16-24) or a recent graduate
-  (left school this calendar year or the ``graduate_years`` before), by a firm that runs
+  (:func:`lmsim.groups.recent_graduates`: left school this calendar year or the
+  ``graduate_years`` before), by a firm that runs
   apprenticeships (``take_up``, a fixed propensity per firm); the apprenticeship lasts
   ``duration_months`` and ends early when the apprentice leaves that job (quit, layoff,
   closure, retirement, moving away; a rehire is a new job);
@@ -28,37 +29,34 @@ leaving school; every firm participates (``take_up`` 1).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from pydantic import Field
 
-from ..calendar import year_of
+from .. import groups
 from ..ledger import Fund, Recipient
 from ..population import Status
-from ..units import Yuan
+from ..units import Yuan, param
 from .base import AppliedLeverParams, Lever
+
+if TYPE_CHECKING:
+    from ..market import Market
 
 
 class Params(AppliedLeverParams):
-    amount_per_year: Yuan = Field(
-        4000.0, description="yuan per apprentice per year, paid monthly pro rata (001 (十五): at least 4,000)"
-    )
-    duration_months: int = Field(12, ge=1, le=48, description="months an apprenticeship lasts; documented default 12")
-    max_age: int = Field(24, ge=16, le=60, description="oldest age (years) of an eligible young hire (16-24)")
-    graduate_years: int = Field(
-        2, ge=0, le=10, description="recent graduates: left school this year or this many years before; documented default 2"
-    )
+    amount_per_year: Yuan = param(4000.0, unit="yuan a year", ref="001 (十五): at least 4,000", neutral=0.0, description="yuan per apprentice per year, paid monthly pro rata")
+    duration_months: int = param(12, unit="months", ref="documented default: national practice is 1-2 years", ge=1, le=48, description="months an apprenticeship lasts")
+    max_age: int = param(24, unit="years", ref="001 (十五): young hires, 16-24", ge=16, le=60, description="oldest age (years) of an eligible young hire (16-24)")
+    graduate_years: int = param(2, unit="years", ref="documented default: 2", ge=0, le=10, description="recent graduates: left school this year or this many years before")
 
 
 class ApprenticeshipSubsidy(Lever):
-    name = "apprenticeship_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"amount_per_year": 0.0}
+    name, fund, Params = "apprenticeship_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "new-style enterprise apprenticeship (企业新型学徒制)", "2.7", ("001 (十五)", "000 §三(三)2")
+    lines: ClassVar = {"apprenticeship_subsidy": ("企业新型学徒制培训补贴", "apprenticeship training subsidy")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
         self.rows = np.empty(0, dtype=np.int64)  # apprentices (worker rows)
         self.firm = np.empty(0, dtype=np.int64)  # their firm (row)
@@ -72,11 +70,8 @@ class ApprenticeshipSubsidy(Lever):
     # --- eligibility ------------------------------------------------------------------------
 
     def young(self, rows: np.ndarray) -> np.ndarray:
-        w = self.model.workers
-        year = year_of(self.model.month)
-        graduate = (w.graduation_year[rows] > 0) & (w.graduation_year[rows] >= year - self.p.graduate_years)
-        graduate &= w.graduation_year[rows] <= year
-        return (w.age_months[rows] < (self.p.max_age + 1) * 12) | graduate
+        graduate = groups.recent_graduates(self.model, rows, self.p.graduate_years)
+        return (self.model.workers.age_months[rows] < (self.p.max_age + 1) * 12) | graduate
 
     def participates(self, firm_rows: np.ndarray) -> np.ndarray:
         return self.takes_up(self.model.firms.id[firm_rows])
@@ -107,7 +102,7 @@ class ApprenticeshipSubsidy(Lever):
     # --- payment ----------------------------------------------------------------------------
 
     def monthly(self) -> None:
-        m, w, f = self.model, self.model.workers, self.model.firms
+        m, w = self.model, self.model.workers
         if len(self.rows) == 0:
             return
         # the same job still: a quit and a rehire by the same firm is a new job (and apprenticeship)
@@ -116,8 +111,7 @@ class ApprenticeshipSubsidy(Lever):
         self._keep(stays)
         due = self.job <= m.month  # from the first month the job counts
         rows, firm = self.rows[due], self.firm[due]
-        paid = self.pay("apprenticeship_subsidy", self.monthly_amount, Recipient.FIRM, firm, w.weight[rows].astype(np.float64))
-        np.add.at(f.cash, firm[paid], self.monthly_amount)
+        self.pay("apprenticeship_subsidy", self.monthly_amount, Recipient.FIRM, firm, w.weight[rows].astype(np.float64))
         self.left[due] -= 1
         self._keep(self.left > 0)
 

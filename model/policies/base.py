@@ -1,67 +1,74 @@
-"""What every policy lever shares: its window, take-up, budget cap, payments and indicators.
+"""The lever contract: what every policy lever is, declares and may do.
 
 A lever is a ``[policies.NAME]`` section of a scenario (its :class:`LeverParams`) and a
-:class:`Lever` subclass that the engine calls at fixed points of each month through
-:class:`lmsim.policies.PolicySet`. A subclass keeps its four parts in one module:
+:class:`Lever` subclass in one module of this package, which keeps four parts together:
 
-- **eligibility**: who qualifies, tested on the agents' columns;
-- **behavioural channel**: the hook that changes a decision (a firm's labour demand or layoffs,
+- **eligibility**: who qualifies, tested on the agents' columns (target groups from
+  :mod:`lmsim.groups`);
+- **behavioural channel**: a hook that changes a decision (a firm's labour demand or layoffs,
   a founder's credit, a seeker's search effort, enrolment in a programme);
 - **payment**: :meth:`Lever.pay`, which posts ledger entries on the lever's fund and line,
-  refuses claims beyond the budget, and counts claims, recipients and amounts;
+  refuses claims beyond the budget, credits a paid firm's cash, and counts claims,
+  recipients and amounts;
 - **indicators**: the counts :meth:`Lever.pay` and :meth:`Lever.admit` keep, plus ``lent``
   (yuan of new loans, for loan levers), written to the ``policies`` output.
 
-Hooks a lever may define (all optional). They are called every month: a lever admits new
-claims only inside its window (:meth:`Lever.active`) but keeps the commitments it made there
-afterwards (subsidies running for their duration, loans until repaid or defaulted).
+Every hook a lever may implement is a documented no-op method of :class:`Lever`; :data:`HOOKS`
+says how :class:`lmsim.policies.PolicySet` combines it across the levers in force:
 
-=====================================  ======================================================
-``year_end()``                         January, before the annual counters roll over: the
-                                       firms' ``*_this_year`` columns still hold the year
-                                       just ended
-``contribution_rates(rates)``          returns the contribution rates in force
-``cost_relief()``                      yuan a month off a firm's cost of a marginal hire
-``hold_layoffs(layoffs, target)``      returns the layoffs firms still make
-``search_effort(seekers)``             multiplier on seekers' search effectiveness
-``reservation_shift(seekers)``         yuan added to seekers' reservation wages
-``offer_top_up(seekers, employer)``    yuan a seeker would get on top of an offered wage
-``leave_propensity(rows)``             multiplier on residents' out-migration hazard
-``self_employment_exit(rows)``         multiplier on sole traders' exit hazard
-``hired(rows, employer)``              after the month's hires
-``separated(rows, reason)``            after workers lose or leave a job
-``startup_credit(rows, need)``         credit the lever gives would-be founders
-``started(founders, need, credit)``    after start-ups
-``benefit_rules(level, durations)``    returns the UI benefit level and duration table
-``monthly()``                          programmes and recurring payments, late in the month
-=====================================  ======================================================
+- ``notify``: an event; every lever's hook is called, nothing is returned;
+- ``sum``: the levers' results are added (starting from 0);
+- ``product``: the levers' results are multiplied (starting from 1);
+- ``chain``: each lever receives the previous lever's result as its first argument and
+  returns the new value (the engine's own value goes first);
+- ``any``: yes/no per agent, yes if any lever says yes.
+
+Hooks are called every month: a lever admits new claims only inside its window
+(:meth:`Lever.active`) but keeps the commitments it made there afterwards (subsidies running
+for their duration, loans until repaid or defaulted).
+
+A lever also declares, as data: its ``title`` (with the Chinese term), its ``catalogue``
+section and document ``clauses``, its ``fund``, the ``lines`` it pays on (with their Chinese and
+English names), and for each parameter its unit, reference, bounds and neutral value
+(:func:`lmsim.units.param`).
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 from zlib import crc32
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from .. import rng
 from ..calendar import parse_month, year_of
 from ..ledger import Fund, Recipient
 from ..rng import Purpose
-from ..units import Month, Section, Share, Yuan
+from ..units import NO_NEUTRAL, Month, Section, Share, Yuan, meta, param
 
 if TYPE_CHECKING:
-    from ..simulation import LabourMarket
+    from ..market import Market
+
+
+class Combine(Enum):
+    """How :class:`lmsim.policies.PolicySet` combines one hook across levers."""
+
+    NOTIFY = "notify"
+    SUM = "sum"
+    PRODUCT = "product"
+    CHAIN = "chain"
+    ANY = "any"
 
 
 class LeverParams(Section):
     """Fields every ``[policies.NAME]`` section has."""
 
-    start: Month = Field(description="first month the lever acts, YYYY-MM")
-    end: Month = Field(description="last month the lever acts, YYYY-MM")
-    clause: str = Field(min_length=1, description="the document clause it implements, e.g. '001 (七)'")
-    budget: Yuan | None = Field(None, description="yuan the lever may pay in a calendar year; later claims are refused")
+    start: Month = param(unit="month YYYY-MM", ref="the document's period of validity", description="first month the lever acts, YYYY-MM")
+    end: Month = param(unit="month YYYY-MM", ref="the document's period of validity", description="last month the lever acts, YYYY-MM")
+    clause: str = param(unit="text", ref="catalogue", min_length=1, description="the document clause it implements, e.g. '001 (七)'")
+    budget: Yuan | None = param(None, unit="yuan a year", ref="the fund's appropriation for the line", description="yuan the lever may pay in a calendar year; later claims are refused")
 
     @model_validator(mode="after")
     def _window(self) -> LeverParams:
@@ -73,23 +80,39 @@ class LeverParams(Section):
 class AppliedLeverParams(LeverParams):
     """A lever people or firms must apply for."""
 
-    take_up: Share = Field(1.0, description="share of those eligible who apply")
+    take_up: Share = param(1.0, unit="share", ref="outreach and application: a choice of the scenario", description="share of those eligible who apply")
 
 
 class Lever:
-    """One lever in force in a simulation."""
+    """One lever in force in a simulation: a subclass per lever, instantiated with its
+    validated ``[policies.NAME]`` section."""
 
     name: ClassVar[str]
     Params: ClassVar[type[LeverParams]]
     fund: ClassVar[Fund]
-    #: parameter values at which the lever changes nothing (zero subsidy, no places): with
-    #: them a scenario reproduces its baseline exactly (tests/test_neutral.py checks it)
-    neutral: ClassVar[dict[str, Any]]
+    #: what it is, in English with the documents' Chinese term, e.g. "one-off post subsidy (plus its Chinese term)"
+    title: ClassVar[str]
+    #: its section of ``../shared/POLICY_CATALOGUE.md``, e.g. "2.4"
+    catalogue: ClassVar[str]
+    #: the clauses of the source documents it implements, e.g. ("001 (九)",)
+    clauses: ClassVar[tuple[str, ...]]
+    #: the ledger line items it pays on: line -> (Chinese name, English name)
+    lines: ClassVar[dict[str, tuple[str, str]]] = {}
+    #: parameter values at which the lever changes nothing (zero subsidy, no places), read from
+    #: its parameters' metadata: with them a scenario reproduces its baseline exactly
+    neutral: ClassVar[dict[str, Any]] = {}
     #: its entrants are people entering work it pays for (hires, placements, start-ups):
     #: ``lmsim compare`` measures their deadweight against the baseline, person by person
     enters_work: ClassVar[bool] = False
 
-    def __init__(self, model: LabourMarket, params: LeverParams):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        params = cls.__dict__.get("Params")
+        if params is not None:
+            declared = {name: meta(field) for name, field in params.model_fields.items()}
+            cls.neutral = {name: m.neutral for name, m in declared.items() if m is not None and m.neutral is not NO_NEUTRAL}
+
+    def __init__(self, model: Market, params: LeverParams):
         self.model = model
         self.p = params
         self.start, self.end = parse_month(params.start), parse_month(params.end)
@@ -98,6 +121,75 @@ class Lever:
         self.lent_in_year: dict[int, float] = {}  # loan levers: yuan of new loans by year
         self.stats = _empty_stats()
         self.admitted: list[np.ndarray] = []  # this month's entrants by worker row, when known
+
+    # --- the hooks: no-ops here; a lever overrides those it acts through ----------------
+
+    def year_end(self) -> None:
+        """January, before the annual counters roll over: the firms' ``*_this_year`` columns
+        still hold the year just ended."""
+
+    def contribution_rates(self, rates: Any) -> Any:
+        """The social-insurance contribution rates in force this month (a ``ContributionRates``)."""
+        return rates
+
+    def cost_relief(self) -> np.ndarray | float:
+        """Yuan a month off each firm's cost of a marginal hire."""
+        return 0.0
+
+    def hold_layoffs(self, layoffs: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """The layoffs firms still make (per firm row), given the target staff they lay off towards."""
+        return layoffs
+
+    def before_matching(self, seekers: np.ndarray) -> None:
+        """This month's job seekers (worker rows), as they stand before matching."""
+
+    def search_effort(self, seekers: np.ndarray) -> np.ndarray | float:
+        """Multiplier on each seeker's search effectiveness."""
+        return 1.0
+
+    def reservation_shift(self, seekers: np.ndarray) -> np.ndarray | float:
+        """Yuan added to each seeker's reservation wage."""
+        return 0.0
+
+    def offer_top_up(self, seekers: np.ndarray, employer: np.ndarray) -> np.ndarray | float:
+        """Yuan a seeker would get on top of the wage ``employer`` (firm rows) offers."""
+        return 0.0
+
+    def leave_propensity(self, rows: np.ndarray) -> np.ndarray | float:
+        """Multiplier on residents' out-migration hazard."""
+        return 1.0
+
+    def self_employment_exit(self, rows: np.ndarray) -> np.ndarray | float:
+        """Multiplier on sole traders' exit hazard."""
+        return 1.0
+
+    def hired(self, rows: np.ndarray, employer: np.ndarray) -> None:
+        """After the month's hires: workers ``rows`` took jobs at firms ``employer``."""
+
+    def separated(self, rows: np.ndarray, reason: int) -> None:
+        """Workers ``rows`` are losing or leaving their job or business (a ``Separation``)."""
+
+    def startup_credit(self, rows: np.ndarray, need: np.ndarray) -> np.ndarray | float:
+        """Yuan of credit the lever gives would-be founders ``rows`` needing ``need`` yuan."""
+        return 0.0
+
+    def started(self, founders: np.ndarray, need: np.ndarray, credit: np.ndarray) -> None:
+        """After the month's start-ups, with what they needed and the credit levers gave."""
+
+    def benefit_rules(self, rules: tuple[float, dict[int, int]]) -> tuple[float, dict[int, int]]:
+        """The unemployment-insurance benefit: (yuan a month, benefit months by full years of
+        contributions)."""
+        return rules
+
+    def training_applicants(self, rows: np.ndarray) -> np.ndarray | bool:
+        """Which of the training lever's eligible job seekers ``rows`` this lever draws into
+        training (beyond those who apply anyway)."""
+        return False
+
+    def monthly(self) -> None:
+        """Programmes and recurring payments, late in the month."""
+
+    # --- what every lever shares ---------------------------------------------------------
 
     def active(self) -> bool:
         return self.start <= self.model.month <= self.end
@@ -127,16 +219,21 @@ class Lever:
         rows: np.ndarray,
         weight: np.ndarray,
         fund: Fund | None = None,
+        cash: np.ndarray | float | None = None,
     ) -> np.ndarray:
         """Pay ``amounts`` (yuan per agent) to ``rows`` (worker or firm rows) from the lever's
-        fund; each entry is weighted by the persons or firms the agent stands for.
+        fund; each entry is weighted by the persons or firms the agent stands for. A firm paid
+        receives the money in its cash: ``amounts`` per agent, or ``cash`` where only part of
+        the payment reaches it (the rest already financed something else).
 
         Claims beyond the year's budget are refused in a keyed random order and counted.
         Returns which of ``rows`` were paid (zero amounts count as not paid).
         """
         m = self.model
-        amounts = np.broadcast_to(np.asarray(amounts, dtype=np.float64), np.shape(rows)) * weight
+        per_agent = np.broadcast_to(np.asarray(amounts, dtype=np.float64), np.shape(rows))
+        amounts = per_agent * weight
         claimed = amounts > 0  # a zero amount (a neutral lever) is no claim and leaves no entry
+        all_rows = rows
         rows, amounts, weight = np.asarray(rows)[claimed], amounts[claimed], np.asarray(weight)[claimed]
         paid = np.ones(len(rows), dtype=bool)
         if self.p.budget is not None and len(rows):
@@ -158,6 +255,9 @@ class Lever:
         s["refused_yuan"] += float(amounts[~paid].sum())
         result = np.zeros(len(claimed), dtype=bool)
         result[np.flatnonzero(claimed)[paid]] = True
+        if recipient == Recipient.FIRM and result.any():
+            into_cash = per_agent if cash is None else np.broadcast_to(np.asarray(cash, dtype=np.float64), np.shape(per_agent))
+            np.add.at(m.firms.cash, np.asarray(all_rows)[result], into_cash[result])
         return result
 
     def admit(self, weight: np.ndarray, workers: np.ndarray | None = None) -> None:
@@ -197,3 +297,25 @@ class Lever:
 
 def _empty_stats() -> dict[str, float]:
     return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent"), 0.0)
+
+
+#: every hook of :class:`Lever` and how :class:`lmsim.policies.PolicySet` combines it
+HOOKS: dict[str, Combine] = {
+    "year_end": Combine.NOTIFY,
+    "contribution_rates": Combine.CHAIN,
+    "cost_relief": Combine.SUM,
+    "hold_layoffs": Combine.CHAIN,
+    "before_matching": Combine.NOTIFY,
+    "search_effort": Combine.PRODUCT,
+    "reservation_shift": Combine.SUM,
+    "offer_top_up": Combine.SUM,
+    "leave_propensity": Combine.PRODUCT,
+    "self_employment_exit": Combine.PRODUCT,
+    "hired": Combine.NOTIFY,
+    "separated": Combine.NOTIFY,
+    "startup_credit": Combine.SUM,
+    "started": Combine.NOTIFY,
+    "benefit_rules": Combine.CHAIN,
+    "training_applicants": Combine.ANY,
+    "monthly": Combine.NOTIFY,
+}

@@ -13,33 +13,38 @@ scenario's dated rates; rates left out keep their scenario value.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from pydantic import Field
+from typing import TYPE_CHECKING
 
 from ..ledger import Fund
-from ..units import Share
+from ..units import Share, param
 from .base import Lever, LeverParams
+
+if TYPE_CHECKING:
+    from ..scenario import ContributionRates as Rates
 
 RATES = ("pension_employer", "pension_employee", "medical_employer", "medical_employee", "ui_employer", "ui_employee")
 
+_PENSION = "000 §三(一)1 (Shaanxi's lower pension rate); default: the scenario's [contributions] rate"
+_MEDICAL = "no clause lowers it; default: the scenario's [contributions] rate"
+_UI = "001 (九), 002 §8, 003 (九) (the phased lower rate); default: the scenario's [contributions] rate"
+
 
 class Params(LeverParams):
-    pension_employer: Share | None = Field(None, description="employer pension rate, share of the base")
-    pension_employee: Share | None = Field(None, description="employee pension rate")
-    medical_employer: Share | None = Field(None, description="employer medical rate")
-    medical_employee: Share | None = Field(None, description="employee medical rate")
-    ui_employer: Share | None = Field(None, description="employer unemployment-insurance rate")
-    ui_employee: Share | None = Field(None, description="employee unemployment-insurance rate")
+    pension_employer: Share | None = param(None, unit="share", ref=_PENSION, description="employer pension rate, share of the base")
+    pension_employee: Share | None = param(None, unit="share", ref=_PENSION, description="employee pension rate")
+    medical_employer: Share | None = param(None, unit="share", ref=_MEDICAL, description="employer medical rate")
+    medical_employee: Share | None = param(None, unit="share", ref=_MEDICAL, description="employee medical rate")
+    ui_employer: Share | None = param(None, unit="share", ref=_UI, description="employer unemployment-insurance rate")
+    ui_employee: Share | None = param(None, unit="share", ref=_UI, description="employee unemployment-insurance rate")
 
 
 class ContributionRates(Lever):
-    name = "contribution_rates"
-    Params: ClassVar = Params
-    neutral: ClassVar = {}  # no rate given: the scenario's [contributions] rates stay in force
-    fund = Fund.UI
+    # no neutral values: with no rate given the scenario's [contributions] rates stay in force
+    name, fund, Params = "contribution_rates", Fund.UI, Params
+    title, catalogue, clauses = "lower social-insurance rates (降低社会保险费率)", "2.2", ("000 §三(一)1", "001 (九)", "002 §8", "003 (九)")
+    # no lines of its own: the funds collect less on their contribution lines
 
-    def contribution_rates(self, rates):
+    def contribution_rates(self, rates: Rates) -> Rates:
         if not self.active():
             return rates
         changed = {k: getattr(self.p, k) for k in RATES if getattr(self.p, k) is not None}

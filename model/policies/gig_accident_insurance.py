@@ -27,37 +27,31 @@ from typing import Annotated, ClassVar
 import numpy as np
 from pydantic import Field
 
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import Status
-from ..units import Share
+from ..units import Share, param
 from .base import AppliedLeverParams, Lever
 
 NEVER = -(10**6)  # month index of a payment that never happened
 
 
 class Params(AppliedLeverParams):
-    amount: Annotated[float, Field(ge=0.0, le=100.0)] = Field(
-        100.0, description="yuan per person per year (at most 100 by 002 §3)"
-    )
-    exit_multiplier: Share = Field(
-        0.8, description="multiplier on an insured gig worker's monthly exit hazard (no number in the documents: a choice)"
-    )
+    amount: Annotated[float, Field(ge=0.0, le=100.0)] = param(100.0, unit="yuan", ref="002 §3: at most 100 yuan per person per year", neutral=0.0, description="yuan per person per year (at most 100 by 002 §3)")
+    exit_multiplier: Share = param(0.8, unit="multiplier", ref="documented default: no number in the documents, a choice", description="multiplier on an insured gig worker's monthly exit hazard")
 
 
 class GigAccidentInsurance(Lever):
-    name = "gig_accident_insurance"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"amount": 0.0}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "gig_accident_insurance", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "accident-insurance subsidy for flexible workers (意外伤害保险补贴)", "2.10", ("002 §3",)
+    lines: ClassVar = {"gig_accident_insurance": ("意外伤害保险补贴", "accident-insurance subsidy")}
 
     def __init__(self, model, params):
         super().__init__(model, params)
         self._paid_month = np.zeros(0, dtype=np.int64)  # per worker row: month of the last payment
 
     def _grow(self) -> None:
-        n = len(self.model.workers)
-        if len(self._paid_month) < n:
-            self._paid_month = np.concatenate([self._paid_month, np.full(n - len(self._paid_month), NEVER, dtype=np.int64)])
+        self._paid_month = grown(self._paid_month, len(self.model.workers), NEVER)
 
     def gig_workers(self) -> np.ndarray:
         w = self.model.workers

@@ -28,26 +28,23 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import EDUCATION, Status
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
-from .public_welfare_posts import grown
 
 FIRST, SECOND = 12, 24  # consecutive months in work before the first and the second bonus
 
 
 class Params(AppliedLeverParams):
-    amounts: dict[str, Yuan] = Field(
-        default_factory=lambda: {"college": 3000.0, "university": 6000.0},
-        description="yuan of each bonus by education level (001 (十七): 3,000-6,000 by degree); levels left out do not qualify",
-    )
-    second_payment: bool = Field(True, description="pay the amount again after 2 years of stable work (001 (十七))")
-    graduated_within: int = Field(2, ge=0, le=10, description="years before the window's first year a graduate may have left school")
-    stay_effect: Share = Field(0.7, description="multiplier on the out-migration hazard of graduates with a bonus ahead (default 0.7, an assumption)")
+    amounts: dict[str, Yuan] = param(default_factory=lambda: {"college": 3000.0, "university": 6000.0}, unit="table yuan", ref="001 (十七): 3,000-6,000 by degree; the split is a documented default", neutral={}, description="yuan of each bonus by education level; levels left out do not qualify")
+    second_payment: bool = param(True, unit="yes/no", ref="001 (十七)", description="pay the amount again after 2 years of stable work (001 (十七))")
+    graduated_within: int = param(2, unit="years", ref="documented default: graduates of the two years before the window", ge=0, le=10, description="years before the window's first year a graduate may have left school")
+    stay_effect: Share = param(0.7, unit="multiplier", ref="documented default: an assumption, no document gives a number", description="multiplier on the out-migration hazard of graduates with a bonus ahead (default 0.7)")
 
     @field_validator("amounts")
     @classmethod
@@ -59,10 +56,9 @@ class Params(AppliedLeverParams):
 
 
 class GraduateRetentionBonus(Lever):
-    name = "graduate_retention_bonus"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"amounts": {}}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "graduate_retention_bonus", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "employment bonus for graduates who stay in local work (留潭就业补贴)", "2.9", ("001 (十七)",)
+    lines: ClassVar = {"graduate_retention_bonus": ("留潭就业补贴", "graduate retention bonus")}
 
     def __init__(self, model, params):
         super().__init__(model, params)

@@ -59,156 +59,62 @@ compensated and recovered afterwards.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
 from .. import rng
 from ..calendar import month_of, year_of
+from ..columns import grown
+from ..groups import group_list, in_any
 from ..ledger import Fund, Recipient
 from ..population import Separation, Status
 from ..rng import Purpose
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
+from .loan_book import LoanBook, lookup
 
-Group = Literal["registered_unemployed", "recent_graduates", "veterans", "rural", "poverty_registered", "hard_to_employ"]
+GROUPS = ("registered_unemployed", "recent_graduates", "veterans", "rural_surplus", "poverty_registered", "hard_to_employ")
 
 
 class Params(AppliedLeverParams):
-    groups: list[Group] = Field(
-        default_factory=lambda: ["registered_unemployed", "recent_graduates", "veterans", "rural", "poverty_registered"],
-        description="eligible founders: registered_unemployed, recent_graduates (left school this year or the 2 "
-        "before), veterans, rural (rural hukou, 001 (六)), poverty_registered, hard_to_employ; "
-        "default the first five (the national list of 财金〔2016〕85号 as the model's groups cover it)",
-    )
-    individual_cap: Yuan = Field(150_000.0, description="cap of a founder's loan, yuan (001 (六): 100,000 raised to 150,000)")
-    per_partner_cap: Yuan = Field(150_000.0, description="cap per partner of a partnership, yuan (001 (六))")
-    partnership_cap: Yuan = Field(750_000.0, description="cap of a partnership's loan, yuan (001 (六))")
-    partnership_share: Share = Field(
-        0.1, description="share of founders starting in a partnership; no document gives it: documented default 0.1"
-    )
-    partnership_size: int = Field(3, ge=2, le=50, description="partners in a partnership; documented default 3")
-    counter_guarantee_threshold: Yuan = Field(
-        100_000.0, description="largest loan needing no counter-guarantee, yuan (003 (七))"
-    )
-    counter_guarantee_share: Share = Field(
-        0.5, description="share of applicants (persons or firms) able to give a counter-guarantee for a larger "
-        "loan; no document gives it: documented default 0.5"
-    )
-    interest_rate: Share = Field(
-        0.0435, description="annual market rate of the loans; default the 1-year benchmark lending rate of "
-        "2015-2019 (4.35 %), the base guaranteed loans are priced on"
-    )
-    subsidy_years: int = Field(2, ge=0, le=10, description="years a founder's interest is fully subsidised (001 (六))")
-    firm_subsidy_share: Share = Field(
-        0.5, description="share of a firm loan's interest subsidised during subsidy_years; 001 (六) gives no "
-        "number: default the national 50 % for small and micro firms (财金〔2018〕22号)"
-    )
-    term_months: int = Field(24, ge=1, le=120, description="months of equal repayments; documented default 24 (the subsidy period)")
-    max_loans: int = Field(3, ge=0, le=20, description="subsidised loans a person or firm may have at most (001 (六): 3)")
-    reward_share: Share = Field(0.01, description="share of the year's new loans paid to banks and fund operators in December (001 (六))")
-    recovery_share: Share = Field(
-        0.3, description="share of a compensated default the fund recovers; no document gives it: documented default 0.3"
-    )
-    recovery_months: int = Field(12, ge=0, le=120, description="months from a default to its recovery; documented default 12")
-    firm_cap: Yuan = Field(3_000_000.0, description="cap of a small or micro firm's loans, yuan (001 (六): 2 M raised to 3 M)")
-    firm_hire_share: Share = Field(0.25, description="hires this year as a share of current staff a firm needs (001 (六))")
-    firm_hire_share_large: Share = Field(0.15, description="the same for firms over large_firm_staff (001 (六))")
-    large_firm_staff: int = Field(100, ge=0, description="staff above which firm_hire_share_large applies (001 (六))")
-    small_firm_staff: int = Field(
-        300, ge=0, description="small and micro firms have fewer staff than this; default 300 (工信部联企业〔2011〕300号, industry)"
-    )
-    firm_loan_months: float = Field(
-        3.0, ge=0.0, description="months of payroll a firm short of cash borrows beyond its shortfall; documented default 3"
-    )
-
-
-class LoanBook:
-    """Loans as columns, one row per loan: borrower row (worker or firm), the founder's firm row
-    (-1 none), persons or firms the agent stands for, principal, outstanding principal and the
-    month the loan was made. Repaid and defaulted loans are dropped by :meth:`compact`."""
-
-    FIELDS = (("borrower", np.int64), ("firm", np.int64), ("weight", np.float64), ("principal", np.float64),
-              ("outstanding", np.float64), ("start", np.int64))
-
-    def __init__(self):
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.empty(0, dtype=dtype))
-
-    def __len__(self) -> int:
-        return len(self.borrower)
-
-    def add(self, borrower: np.ndarray, principal: np.ndarray, weight: np.ndarray, month: int) -> None:
-        new = dict(borrower=borrower, firm=np.full(len(borrower), -1), weight=weight, principal=principal,
-                   outstanding=principal, start=np.full(len(borrower), month))
-        for name, dtype in self.FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), np.asarray(new[name], dtype=dtype)]))
-
-    def lend_to_firms(self, firms, rows: np.ndarray, cap, months: float, month: int):
-        """Lend each firm row in ``rows`` what covers its cash shortfall plus ``months`` of
-        payroll, up to ``cap`` less what it owes on this book; the cash reaches the firm.
-        Returns the rows that borrowed, the amounts and the firms they stand for."""
-        room = cap - self.owed(len(firms))[rows]
-        amount = np.minimum(room, -firms.cash[rows] + months * firms.payroll[rows])
-        take = amount > 0
-        rows, amount = rows[take], amount[take]
-        weight = firms.weight[rows].astype(np.float64)
-        if len(rows):
-            self.add(rows, amount, weight, month)
-            firms.cash[rows] += amount
-            firms.loans[rows] += amount
-        return rows, amount, weight
-
-    def owed(self, n: int) -> np.ndarray:
-        """Outstanding principal per borrower row, for ``n`` rows."""
-        return np.bincount(self.borrower, weights=self.outstanding, minlength=n)[:n]
-
-    def service(self, month: int, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Loans due this month (made before it, not repaid): their index, the outstanding
-        principal interest is charged on, and the instalment, which is taken off."""
-        due = np.flatnonzero((self.outstanding > 0) & (self.start < month))
-        owed = self.outstanding[due].copy()
-        step = self.principal[due] / term
-        instalment = np.where(owed - step < 1e-6 * self.principal[due], owed, step)  # the last one clears rounding
-        self.outstanding[due] = owed - instalment
-        return due, owed, instalment
-
-    def compact(self, month: int) -> None:
-        keep = (self.outstanding > 0) | (self.start >= month)
-        if not keep.all():
-            for name, _ in self.FIELDS:
-                setattr(self, name, getattr(self, name)[keep])
-
-
-def lookup(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Positions in ``keys`` (unique) of each element of ``query`` (all present in ``keys``)."""
-    order = np.argsort(keys, kind="stable")
-    return order[np.searchsorted(keys[order], query)]
-
-
-def fit(array: np.ndarray, n: int) -> np.ndarray:
-    """``array`` grown with zeros to hold at least ``n`` rows (populations grow)."""
-    if len(array) >= n:
-        return array
-    grown = np.zeros(max(n, 2 * len(array)), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
-
-
-def recent_graduates(model, rows: np.ndarray, within: int = 2) -> np.ndarray:
-    """Left school this year or in the ``within`` years before (毕业年度及离校2年内)."""
-    year = year_of(model.month)
-    grad = model.workers.graduation_year[rows]
-    return (grad > 0) & (grad >= year - within) & (grad <= year)
+    groups: group_list(*GROUPS) = param(default_factory=lambda: ["registered_unemployed", "recent_graduates", "veterans", "rural_surplus", "poverty_registered"], unit="list of " + ", ".join(GROUPS), ref="001 (六) (rural self-employed farmers); 财金〔2016〕85号 (the national list)", description="eligible founders: registered_unemployed, recent_graduates (left school this year or the 2 before), veterans, rural_surplus (rural hukou), poverty_registered, hard_to_employ; default the first five (the national list of 财金〔2016〕85号 as the model's groups cover it)")
+    individual_cap: Yuan = param(150_000.0, unit="yuan", ref="001 (六): 100,000 raised to 150,000", neutral=0.0, description="cap of a founder's loan, yuan")
+    per_partner_cap: Yuan = param(150_000.0, unit="yuan", ref="001 (六)", neutral=0.0, description="cap per partner of a partnership, yuan")
+    partnership_cap: Yuan = param(750_000.0, unit="yuan", ref="001 (六)", neutral=0.0, description="cap of a partnership's loan, yuan")
+    partnership_share: Share = param(0.1, unit="share", ref="documented default 0.1: no document gives it", description="share of founders starting in a partnership")
+    partnership_size: int = param(3, unit="number", ref="documented default 3", ge=2, le=50, description="partners in a partnership")
+    counter_guarantee_threshold: Yuan = param(100_000.0, unit="yuan", ref="003 (七)", description="largest loan needing no counter-guarantee, yuan")
+    counter_guarantee_share: Share = param(0.5, unit="share", ref="documented default 0.5: no document gives it", description="share of applicants (persons or firms) able to give a counter-guarantee for a larger loan")
+    interest_rate: Share = param(0.0435, unit="share", ref="the 1-year benchmark lending rate of 2015-2019 (4.35 %), the base guaranteed loans are priced on", description="annual market rate of the loans; default the 1-year benchmark lending rate of 2015-2019 (4.35 %)")
+    subsidy_years: int = param(2, unit="years", ref="001 (六): 全额贴息2年", ge=0, le=10, description="years a founder's interest is fully subsidised")
+    firm_subsidy_share: Share = param(0.5, unit="share", ref="001 (六) gives no number: the national 50 % for small and micro firms (财金〔2018〕22号)", description="share of a firm loan's interest subsidised during subsidy_years")
+    term_months: int = param(24, unit="months", ref="documented default 24 (the subsidy period)", ge=1, le=120, description="months of equal repayments")
+    max_loans: int = param(3, unit="number", ref="001 (六): 3", ge=0, le=20, description="subsidised loans a person or firm may have at most")
+    reward_share: Share = param(0.01, unit="share", ref="001 (六)", description="share of the year's new loans paid to banks and fund operators in December")
+    recovery_share: Share = param(0.3, unit="share", ref="documented default 0.3: no document gives it", description="share of a compensated default the fund recovers")
+    recovery_months: int = param(12, unit="months", ref="documented default 12", ge=0, le=120, description="months from a default to its recovery")
+    firm_cap: Yuan = param(3_000_000.0, unit="yuan", ref="001 (六): 2 M raised to 3 M", neutral=0.0, description="cap of a small or micro firm's loans, yuan")
+    firm_hire_share: Share = param(0.25, unit="share", ref="001 (六)", description="hires this year as a share of current staff a firm needs")
+    firm_hire_share_large: Share = param(0.15, unit="share", ref="001 (六)", description="the same for firms over large_firm_staff")
+    large_firm_staff: int = param(100, unit="persons", ref="001 (六)", ge=0, description="staff above which firm_hire_share_large applies")
+    small_firm_staff: int = param(300, unit="persons", ref="工信部联企业〔2011〕300号 (industry)", ge=0, description="small and micro firms have fewer staff than this; default 300")
+    firm_loan_months: float = param(3.0, unit="months", ref="documented default 3", ge=0.0, description="months of payroll a firm short of cash borrows beyond its shortfall")
 
 
 class GuaranteedLoans(Lever):
-    name = "guaranteed_loans"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"individual_cap": 0.0, "per_partner_cap": 0.0, "partnership_cap": 0.0, "firm_cap": 0.0}
+    name, fund, Params = "guaranteed_loans", Fund.GUARANTEE, Params
+    title, catalogue, clauses = "entrepreneurship guaranteed loans (创业担保贷款)", "2.5", ("001 (六)", "000 §三(一)3", "003 (七)", "004 §15")
+    lines: ClassVar = {
+        "loan_interest_subsidy": ("创业担保贷款贴息", "interest subsidy on founders' guaranteed loans"),
+        "firm_loan_interest_subsidy": ("小微企业创业担保贷款贴息", "interest subsidy on small and micro firms' guaranteed loans"),
+        "loan_default": ("创业担保贷款代偿", "compensation of founders' defaulted loans"),
+        "firm_loan_default": ("小微企业创业担保贷款代偿", "compensation of small and micro firms' defaulted loans"),
+        "loan_recovery": ("创业担保贷款代偿追偿", "recovery of founders' compensated defaults"),
+        "firm_loan_recovery": ("小微企业创业担保贷款代偿追偿", "recovery of small and micro firms' compensated defaults"),
+        "bank_reward": ("创业担保贷款奖补", "reward to lending banks and the guarantee-fund operator"),
+    }
     enters_work = True
-    fund = Fund.GUARANTEE
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -225,19 +131,8 @@ class GuaranteedLoans(Lever):
     # --- eligibility ---------------------------------------------------------------------
 
     def in_groups(self, rows: np.ndarray) -> np.ndarray:
-        m, w = self.model, self.model.workers
-        tests = {
-            "registered_unemployed": lambda: w.registered[rows] & (w.status[rows] == Status.UNEMPLOYED),
-            "recent_graduates": lambda: recent_graduates(m, rows),
-            "veterans": lambda: w.veteran[rows],
-            "rural": lambda: ~w.urban_hukou[rows],
-            "poverty_registered": lambda: w.poverty_registered[rows],
-            "hard_to_employ": lambda: m.hard_to_employ(rows),
-        }
-        eligible = np.zeros(len(rows), dtype=bool)
-        for group in self.p.groups:  # a handful of groups, not agents
-            eligible |= tests[group]()
-        return eligible
+        """Founders in one of ``groups`` (founders are residents, so ``rural_surplus`` is rural hukou)."""
+        return in_any(self.model, self.p.groups, rows)
 
     def can_counter_guarantee(self, ids: np.ndarray, sub: int) -> np.ndarray:
         """A fixed trait per person (sub 1) or firm (sub 2): can give a counter-guarantee."""
@@ -253,13 +148,13 @@ class GuaranteedLoans(Lever):
 
     def founders_eligible(self, rows: np.ndarray) -> np.ndarray:
         w = self.model.workers
-        self._taken, self._barred = fit(self._taken, len(w)), fit(self._barred, len(w))
+        self._taken, self._barred = grown(self._taken, len(w)), grown(self._barred, len(w))
         fresh = (self._taken[rows] < self.p.max_loans) & ~self._barred[rows]
         return fresh & self.in_groups(rows) & self.takes_up(w.id[rows])
 
     def firms_eligible(self) -> np.ndarray:
         p, f = self.p, self.model.firms
-        self._firm_taken, self._firm_barred = fit(self._firm_taken, len(f)), fit(self._firm_barred, len(f))
+        self._firm_taken, self._firm_barred = grown(self._firm_taken, len(f)), grown(self._firm_barred, len(f))
         staff = f.employees
         share = np.where(staff > p.large_firm_staff, p.firm_hire_share_large, p.firm_hire_share)
         hiring = (staff > 0) & (f.hires_this_year >= share * staff - 1e-9)

@@ -16,7 +16,7 @@ and small, medium and micro firms (中小微企业) that take on registered unem
   marginal hire for eligible firms that apply, while the lever admits new claims; labour demand
   rises through ``behaviour.labour_demand_elasticity``;
 - payment: ``amount`` (1,000 yuan) per retained hire, from the employment subsidy fund
-  (就业补助资金) to the firm (into its cash), in the month the retention is complete, or the
+  to the firm (into its cash), in the month the retention is complete, or the
   first later month the firm has no contribution arrears while the worker is still there;
 - indicators: claims (retained hires a month), recipients, yuan paid, refused for want of
   budget; entrants: eligible hires (claims opened).
@@ -24,38 +24,37 @@ and small, medium and micro firms (中小微企业) that take on registered unem
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
 
+from .. import groups
 from ..ledger import Fund, Recipient
 from ..population import SIZE_CLASSES, Status
-from ..units import Yuan
+from ..units import Yuan, param
 from .base import AppliedLeverParams, Lever
+
+if TYPE_CHECKING:
+    from ..market import Market
 
 Size = Literal["micro", "small", "medium", "large"]
 _CLAIM = ("rows", "employer", "start")
 
 
 class Params(AppliedLeverParams):
-    amount: Yuan = Field(1000.0, description="yuan per registered unemployed person retained (001 (九))")
-    retention_months: int = Field(12, ge=1, le=60, description="months of insured work in the job before the subsidy is paid (001 (九): a year)")
-    firm_sizes: list[Size] = Field(
-        default_factory=lambda: ["micro", "small", "medium"],
-        description="size classes that qualify (中小微企业: micro, small, medium)",
-    )
-    labour_intensive: bool = Field(True, description="labour-intensive firms qualify whatever their size (劳动密集型企业)")
+    amount: Yuan = param(1000.0, unit="yuan", ref="001 (九)", neutral=0.0, description="yuan per registered unemployed person retained")
+    retention_months: int = param(12, unit="months", ref="001 (九): a year", ge=1, le=60, description="months of insured work in the job before the subsidy is paid")
+    firm_sizes: list[Size] = param(unit="list of micro, small, medium, large", ref="001 (九): 中小微企业", default_factory=lambda: ["micro", "small", "medium"], description="size classes that qualify (中小微企业: micro, small, medium)")
+    labour_intensive: bool = param(True, unit="yes/no", ref="001 (九): 劳动密集型企业", description="labour-intensive firms qualify whatever their size (劳动密集型企业)")
 
 
 class HiringSubsidy(Lever):
-    name = "hiring_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"amount": 0.0}
+    name, fund, Params = "hiring_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "one-off post subsidy (一次性岗位补贴)", "2.4", ("001 (九)",)
+    lines: ClassVar = {"hiring_subsidy": ("一次性岗位补贴", "one-off post subsidy")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
         self.sizes = np.array([c in params.firm_sizes for c in SIZE_CLASSES])
         self._claims = {k: np.empty(0, dtype=np.int64) for k in _CLAIM}  # hires waiting to be retained
@@ -78,14 +77,13 @@ class HiringSubsidy(Lever):
         weight = w.weight[seekers].astype(np.float64)
         if weight.sum() == 0:
             return 0.0
-        share = weight[w.registered[seekers]].sum() / weight.sum()
+        share = weight[groups.members(m, "registered_unemployed", seekers)].sum() / weight.sum()
         return self.eligible_firms() * (share * self.p.amount / self.p.retention_months)
 
-    def search_effort(self, seekers: np.ndarray) -> float:
-        """Not a channel: notes who among the month's seekers is registered before matching."""
+    def before_matching(self, seekers: np.ndarray) -> None:
+        """Notes who among the month's seekers is registered before matching."""
         if self.active():
-            self._registered = (self.model.month, seekers[self.model.workers.registered[seekers]])
-        return 1.0
+            self._registered = (self.model.month, seekers[groups.members(self.model, "registered_unemployed", seekers)])
 
     # --- claims -------------------------------------------------------------------------
 
@@ -110,7 +108,6 @@ class HiringSubsidy(Lever):
         still = (w.status[rows] == Status.EMPLOYED) & (w.employer[rows] == employer) & (w.job_start[rows] == c["start"])
         due = still & w.insured[rows] & (m.month - c["start"] + 1 >= self.p.retention_months) & (f.arrears[employer] == 0)
         at = np.flatnonzero(due)
-        paid = self.pay("hiring_subsidy", self.p.amount, Recipient.FIRM, employer[at], w.weight[rows[at]].astype(np.float64))
-        np.add.at(f.cash, employer[at[paid]], self.p.amount)
+        self.pay("hiring_subsidy", self.p.amount, Recipient.FIRM, employer[at], w.weight[rows[at]].astype(np.float64))
         keep = still & ~due  # paid or refused claims are settled; lapsed ones dropped
         self._claims = {k: v[keep] for k, v in c.items()}

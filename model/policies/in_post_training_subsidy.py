@@ -2,7 +2,7 @@
 
 Clause: 001 (十四): from 2019-01-01 to 2019-12-31, firms in difficulty that train their staff
 in post pay from their staff-education funds; what those do not cover the employment subsidy
-fund (就业补助资金) may support after assessment, at no more than 50 % of the standard
+fund may support after assessment, at no more than 50 % of the standard
 employment-skills training subsidy (不超过就业技能培训补贴标准的50%). 000 §三(一)1 also asks
 firms to use internal training (内部培训) to avoid shedding staff.
 
@@ -30,49 +30,44 @@ subsidy of 1,000 yuan (as ``training_subsidy``); 20 % of staff trained; a 2-mont
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from pydantic import Field
 
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund, Recipient
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
+
+if TYPE_CHECKING:
+    from ..market import Market
 
 
 class Params(AppliedLeverParams):
-    share: Share = Field(
-        0.5, description="share of the standard training subsidy paid per trained employee (001 (十四): at most 50 %)"
-    )
-    standard_subsidy: Yuan = Field(
-        1000.0, description="standard employment-skills training subsidy, yuan per trainee; documented default 1,000"
-    )
-    trained_share: Share = Field(0.2, description="share of its staff a training firm trains; documented default 0.2")
-    course_months: int = Field(2, ge=1, le=24, description="months an in-post course runs; documented default 2")
+    share: Share = param(0.5, unit="share", ref="001 (十四): at most 50 %", description="share of the standard training subsidy paid per trained employee")
+    standard_subsidy: Yuan = param(1000.0, unit="yuan", ref="documented default: 1,000 (as training_subsidy)", neutral=0.0, description="standard employment-skills training subsidy, yuan per trainee")
+    trained_share: Share = param(0.2, unit="share", ref="documented default: 0.2", description="share of its staff a training firm trains")
+    course_months: int = param(2, unit="months", ref="documented default: 2", ge=1, le=24, description="months an in-post course runs")
 
 
 class InPostTrainingSubsidy(Lever):
-    name = "in_post_training_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"standard_subsidy": 0.0}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "in_post_training_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "in-post training by firms in difficulty (困难企业职工在岗培训补贴)", "2.7", ("001 (十四)", "000 §三(一)1")
+    lines: ClassVar = {"in_post_training_subsidy": ("困难企业职工在岗培训补贴", "in-post training subsidy")}
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
-        self._grow()
+        n = len(model.firms)
+        self.trainees = np.zeros(n, dtype=np.int64)  # staff in training per firm
+        self.months_left = np.zeros(n, dtype=np.int32)  # months of the course still to run
+        self.course_year = np.zeros(n, dtype=np.int32)  # year of the firm's last course, 0 none
 
     def _grow(self) -> None:
         n = len(self.model.firms)
-        if getattr(self, "trainees", None) is None:
-            self.trainees = np.zeros(n, dtype=np.int64)  # staff in training per firm
-            self.months_left = np.zeros(n, dtype=np.int32)  # months of the course still to run
-            self.course_year = np.zeros(n, dtype=np.int32)  # year of the firm's last course, 0 none
-        elif n > len(self.trainees):
-            k = n - len(self.trainees)
-            self.trainees = np.concatenate([self.trainees, np.zeros(k, dtype=np.int64)])
-            self.months_left = np.concatenate([self.months_left, np.zeros(k, dtype=np.int32)])
-            self.course_year = np.concatenate([self.course_year, np.zeros(k, dtype=np.int32)])
+        self.trainees = grown(self.trainees, n)
+        self.months_left = grown(self.months_left, n)
+        self.course_year = grown(self.course_year, n)
 
     # --- eligibility ------------------------------------------------------------------------
 
@@ -106,8 +101,7 @@ class InPostTrainingSubsidy(Lever):
             self.trainees[done] = 0
             done, trained = done[f.alive[done]], trained[f.alive[done]]
             amount = self.p.share * self.p.standard_subsidy * trained
-            paid = self.pay("in_post_training_subsidy", amount, Recipient.FIRM, done, f.weight[done].astype(np.float64))
-            f.cash[done[paid]] += amount[paid]
+            self.pay("in_post_training_subsidy", amount, Recipient.FIRM, done, f.weight[done].astype(np.float64))
         if not self.active() or self.p.share * self.p.standard_subsidy * self.p.trained_share == 0:
             return
         start = self.eligible()

@@ -37,33 +37,31 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
-from .. import labour
-from ..calendar import year_of
+from .. import groups, labour
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import BAND_PREMIUM, YOUTH_BELOW_MONTHS, Status
-from ..units import Share
+from ..units import Share, param
 from .base import AppliedLeverParams, Lever
-from .public_welfare_posts import fill_places, grown
+from .placement import fill_places
 
 
 class Params(AppliedLeverParams):
-    places: float = Field(5.0, ge=0.0, description="persons who may start an internship each month (default 5: 000 asks for at least 50 a year)")
-    months: int = Field(6, ge=3, le=12, description="months of an internship (001 (八): 3-12; default 6)")
-    subsidy_share: float = Field(1.0, ge=0.0, le=3.0, description="host subsidy per intern a month, share of the region's minimum wage (001 (八): 1.0)")
-    retained_share: float = Field(1.2, ge=0.0, le=3.0, description="the same for hosts that keep on more than retention_threshold of their interns (001 (八): 1.2)")
-    retention_threshold: Share = Field(0.5, description="share of finished interns kept on above which a host gets retained_share (001 (八): 50 %)")
-    keep_rate: Share = Field(0.3, description="probability the host keeps an intern on at the end (default 0.3, an assumption)")
-    graduated_within: int = Field(2, ge=0, le=5, description="years after leaving school a person counts as an unemployed graduate")
+    places: float = param(5.0, unit="persons", ref="000 §三(一)2 (at least 50 interns a year: 5 a month gives 60)", neutral=0.0, ge=0.0, description="persons who may start an internship each month (default 5: 000 asks for at least 50 a year)")
+    months: int = param(6, unit="months", ref="001 (八): 3-12", ge=3, le=12, description="months of an internship (default 6)")
+    subsidy_share: float = param(1.0, unit="share", ref="001 (八)", ge=0.0, le=3.0, description="host subsidy per intern a month, share of the region's minimum wage (001 (八): 1.0)")
+    retained_share: float = param(1.2, unit="share", ref="001 (八)", ge=0.0, le=3.0, description="the same for hosts that keep on more than retention_threshold of their interns (001 (八): 1.2)")
+    retention_threshold: Share = param(0.5, unit="share", ref="001 (八)", description="share of finished interns kept on above which a host gets retained_share (001 (八): 50 %)")
+    keep_rate: Share = param(0.3, unit="share", ref="documented default: an assumption, about a third of interns kept on", description="probability the host keeps an intern on at the end (default 0.3)")
+    graduated_within: int = param(2, unit="years", ref="001 (八): unemployed graduates (离校未就业毕业生)", ge=0, le=5, description="years after leaving school a person counts as an unemployed graduate")
 
 
 class InternshipSubsidy(Lever):
-    name = "internship_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"places": 0.0}
+    name, fund, Params = "internship_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "employment internships (就业见习)", "2.8", ("001 (八)", "000 §三(一)2", "004 §16")
+    lines: ClassVar = {"internship_subsidy": ("就业见习补贴", "internship subsidy")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -73,9 +71,8 @@ class InternshipSubsidy(Lever):
         self.kept = np.zeros(len(model.firms))  # of them, persons kept on
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
-        w, year = self.model.workers, year_of(self.model.month)
-        left_school = w.graduation_year[rows]
-        graduate = (left_school > 0) & (left_school >= year - self.p.graduated_within) & (left_school <= year)
+        w = self.model.workers
+        graduate = groups.recent_graduates(self.model, rows, within=self.p.graduated_within)
         young = w.age_months[rows] < YOUTH_BELOW_MONTHS
         self.had = grown(self.had, len(w), False)
         return (w.status[rows] == Status.UNEMPLOYED) & (w.programme[rows] == 0) & ~self.had[rows] & (graduate | young)
@@ -153,7 +150,6 @@ class InternshipSubsidy(Lever):
         hosts = np.flatnonzero(persons)
         amount = self.host_rate(hosts) * persons[hosts] / f.weight[hosts]  # yuan per host firm
         paid = self.pay("internship_subsidy", amount, Recipient.FIRM, hosts, f.weight[hosts].astype(np.float64))
-        f.cash[hosts[paid]] += amount[paid]
         w.programme_left[rows] -= 1
         refused = np.zeros(len(f), dtype=bool)
         refused[hosts[(amount > 0) & ~paid]] = True

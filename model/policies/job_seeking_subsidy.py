@@ -7,9 +7,10 @@ guarantee, from poverty-registered families, disabled, or holding a student loan
 
 - eligibility: school leavers of the graduation year (``graduation_year`` equal to the
   current year) with an ``education`` level in the list (default college and university,
-  高校毕业生), in one of the ``groups`` (default poverty-registered or low-income families;
-  ``disabled`` may be added, per 004 §16), who are looking for work (unemployed; with
-  ``require_registration``, also registered at the public employment service), and apply
+  高校毕业生), in one of the ``groups`` (:mod:`lmsim.groups`; default poverty-registered or
+  low-income families; ``disabled`` may be added, per 004 §16), who are looking for work
+  (unemployed; with ``require_registration``, also registered at the public employment
+  service), and apply
   (``take_up``). The claim is made in the first month of the window such a graduate is
   looking for work: for school leavers that is the graduation season, from July. One claim
   a person; a claim refused for want of budget is not made again;
@@ -23,41 +24,40 @@ guarantee, from poverty-registered families, disabled, or holding a student loan
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 import numpy as np
-from pydantic import Field
 
+from .. import groups
 from ..calendar import year_of
+from ..columns import grown
+from ..groups import group_list
 from ..ledger import Fund, Recipient
 from ..population import EDUCATION, Status
-from ..units import Yuan
+from ..units import Yuan, param
 from .base import AppliedLeverParams, Lever
-from .public_welfare_posts import grown
 
 Level = Literal["primary", "junior", "senior", "vocational", "college", "university"]
 
 
 class Params(AppliedLeverParams):
-    amount: Yuan = Field(1500.0, description="one-off yuan a graduate (001 (十七): 800 raised to 1,500; 004 §16: 800)")
-    education: list[Level] = Field(
-        default_factory=lambda: ["college", "university"], description="education levels of the graduates who qualify (高校毕业生)"
-    )
-    groups: list[Literal["poverty_registered", "low_income", "disabled"]] = Field(
+    amount: Yuan = param(1500.0, unit="yuan", ref="001 (十七): 800 raised to 1,500; 004 §16: 800", neutral=0.0, description="one-off yuan a graduate")
+    education: list[Level] = param(default_factory=lambda: ["college", "university"], unit="list of " + ", ".join(get_args(Level)), ref="001 (十七): graduates of higher education (高校毕业生)", description="education levels of the graduates who qualify (高校毕业生)")
+    groups: group_list("poverty_registered", "low_income", "disabled") = param(  # type: ignore[valid-type]
         default_factory=lambda: ["poverty_registered", "low_income"],
+        unit="list of poverty_registered, low_income, disabled", ref="004 §16 (adds disabled)",
         min_length=1,
-        description="family circumstances that qualify, any of them (004 §16 adds disabled)",
+        description="family circumstances that qualify, any of them",
     )
-    require_registration: bool = Field(False, description="only graduates registered at the public employment service claim")
-    search_boost: float = Field(0.2, ge=0.0, le=5.0, description="extra search effectiveness of a recipient while unemployed, share (default 0.2, an assumption)")
-    boost_months: int = Field(6, ge=0, le=36, description="months after the payment the boost lasts (default 6)")
+    require_registration: bool = param(False, unit="yes/no", ref="a choice of the scenario", description="only graduates registered at the public employment service claim")
+    search_boost: float = param(0.2, unit="share", ref="documented default: an assumption, no document gives a number", ge=0.0, le=5.0, description="extra search effectiveness of a recipient while unemployed, share (default 0.2)")
+    boost_months: int = param(6, unit="months", ref="documented default: an assumption", ge=0, le=36, description="months after the payment the boost lasts (default 6)")
 
 
 class JobSeekingSubsidy(Lever):
-    name = "job_seeking_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"amount": 0.0}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "job_seeking_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "one-off job-seeking subsidy for graduates from poor families (求职创业补贴)", "2.9", ("001 (十七)", "004 §16")
+    lines: ClassVar = {"job_seeking_subsidy": ("困难毕业生求职创业补贴", "job-seeking subsidy for graduates in difficulty")}
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -71,9 +71,7 @@ class JobSeekingSubsidy(Lever):
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         w = self.model.workers
-        poor = np.zeros(len(rows), dtype=bool)
-        for group in self.p.groups:  # a loop over at most three columns
-            poor |= getattr(w, group)[rows]
+        poor = groups.in_any(self.model, self.p.groups, rows)
         ok = (w.status[rows] == Status.UNEMPLOYED) & (w.graduation_year[rows] == year_of(self.model.month))
         ok &= self.levels[w.education[rows]] & poor & ~self.claimed[rows]
         if self.p.require_registration:

@@ -1,27 +1,26 @@
 """``labour_export_bonus``: organised labour export of poverty-registered workers, with a
 one-off job-seeking bonus (有组织劳务输出, 一次性求职创业补贴), catalogue §2.4.
 
-Clauses: 001 (十九) (Xiangtan, 2019-01-01 to 2020-12-31: poverty-registered labour
-(建档立卡贫困劳动力) moved by organised labour export to work outside the home county who
-stay in work 6 months or more get 300 yuan once), 004 §8 (Tacheng rewards the units that
+Clauses: 001 (十九) (Xiangtan, 2019-01-01 to 2020-12-31: poverty-registered labour moved by
+organised labour export to work outside the home county who stay in work 6 months or more
+get 300 yuan once), 004 §8 (Tacheng rewards the units that
 organise transfers of rural surplus labour (组织实施单位奖励); no amount given, so
 ``organiser_reward`` defaults to 0).
 
 - eligibility: unemployed residents who are poverty-registered (and, with
-  ``include_rural_surplus``, rural surplus labour, :meth:`Workers.rural_surplus`), in no other
+  ``include_rural_surplus``, rural surplus labour; groups of :mod:`lmsim.groups`), in no other
   programme, willing to go (``take_up``, a fixed propensity per person);
 - behavioural channel: enrolment in the transfer programme, which changes status: each month
   inside the window a share ``monthly_share`` (default 5 %; the seeds give no number) of the
   willing eligible job seekers (a keyed draw) leave with the programme
-  (:meth:`LabourMarket.end_participation` to ``DEPARTED``, counted as out-migrants) and carry
-  the lever's programme code; those who do not last (a keyed draw against
+  (:meth:`lmsim.market.Market.end_participation` to ``DEPARTED``, counted as out-migrants)
+  and carry the lever's programme code; those who do not last (a keyed draw against
   ``stay_probability``, default 0.8: no source) come back unemployed after 1 to
   ``retention_months`` - 1 months, spread evenly; the rest stay away and leave the programme
   when paid. With both amounts zero nobody organises anything and nothing changes;
 - payment: ``bonus`` (300 yuan) to each worker still away after ``retention_months`` (6),
   and ``organiser_reward`` to the organising unit (``Recipient.AGENCY``; the recipient id is the
-  worker's id, as organisers are not agents) at the same time, from the employment subsidy
-  fund (就业补助资金);
+  worker's id, as organisers are not agents) at the same time, from the employment subsidy fund;
 - indicators: claims (workers completing 6 months away, plus organiser claims), recipients,
   yuan paid, refused for want of budget; entrants: workers moved.
 
@@ -34,11 +33,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
+from .. import groups
 from ..ledger import Fund, Recipient
 from ..population import Status
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
 
 _MOVE, _STAY, _RETURN = 0, 1, 2  # sub-streams of the lever's draws
@@ -46,19 +45,27 @@ _MOVER = ("rows", "left", "stays", "back")
 
 
 class Params(AppliedLeverParams):
-    take_up: Share = Field(1.0, description="share of eligible job seekers willing to be moved (fixed per person)")
-    monthly_share: Share = Field(0.05, description="share of willing eligible job seekers moved each month (no source: 5 %)")
-    include_rural_surplus: bool = Field(False, description="also move rural surplus labour that is not poverty-registered (004 §8)")
-    bonus: Yuan = Field(300.0, description="yuan once to each mover who stays away retention_months (001 (十九))")
-    organiser_reward: Yuan = Field(0.0, description="yuan to the organiser per mover who stays (004 §8 gives no amount: 0)")
-    retention_months: int = Field(6, ge=2, le=60, description="months away before the bonus is paid (001 (十九))")
-    stay_probability: Share = Field(0.8, description="chance a mover stays away retention_months (no source: 0.8)")
+    take_up: Share = param(1.0, unit="share", ref="outreach and application: a choice of the scenario", description="share of eligible job seekers willing to be moved (fixed per person)")
+    monthly_share: Share = param(0.05, unit="share", ref="documented default: no source, 5 %", description="share of willing eligible job seekers moved each month")
+    include_rural_surplus: bool = param(False, unit="yes/no", ref="004 §8", description="also move rural surplus labour that is not poverty-registered (004 §8)")
+    bonus: Yuan = param(300.0, unit="yuan", ref="001 (十九)", neutral=0.0, description="yuan once to each mover who stays away retention_months (001 (十九))")
+    organiser_reward: Yuan = param(0.0, unit="yuan", ref="004 §8 gives no amount: 0", neutral=0.0, description="yuan to the organiser per mover who stays")
+    retention_months: int = param(6, unit="months", ref="001 (十九)", ge=2, le=60, description="months away before the bonus is paid (001 (十九))")
+    stay_probability: Share = param(0.8, unit="share", ref="documented default: no source, 0.8", description="chance a mover stays away retention_months")
 
 
 class LabourExportBonus(Lever):
     name = "labour_export_bonus"
     Params: ClassVar = Params
-    neutral: ClassVar = {"bonus": 0.0, "organiser_reward": 0.0}
+    title: ClassVar = (
+        "organised labour export of poverty-registered workers, with a one-off job-seeking bonus (有组织劳务输出, 一次性求职创业补贴)"
+    )
+    catalogue: ClassVar = "2.4"
+    clauses: ClassVar = ("001 (十九)", "004 §8")
+    lines: ClassVar = {
+        "labour_export_bonus": ("劳务输出一次性求职补贴", "labour-export bonus"),
+        "labour_export_organiser": ("组织实施单位奖励", "reward to the organising unit"),
+    }
     fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
@@ -69,9 +76,9 @@ class LabourExportBonus(Lever):
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         w = self.model.workers
-        group = w.poverty_registered[rows]
+        group = groups.members(self.model, "poverty_registered", rows)
         if self.p.include_rural_surplus:
-            group = group | w.rural_surplus()[rows]
+            group = group | groups.members(self.model, "rural_surplus", rows)
         return group & (w.programme[rows] == 0) & self.takes_up(w.id[rows])
 
     # --- behavioural channel: the programme ----------------------------------------------

@@ -26,9 +26,9 @@ guarantee; employment costs deducted at the review of household income).
   entrants the households newly enrolled.
 
 Fund: the guarantee is paid by civil-affairs budgets (民政), which lmsim does not keep as a
-fund; it is booked on the employment subsidy fund (就业补助资金), the fiscal employment fund of
-the model. The documents set no standard, disregard or exit period: the defaults are 800 yuan
-per person a month (the order of prefecture cities' urban standards in 2019-2023), a 20 %
+fund; it is booked on the employment subsidy fund, the fiscal employment fund of the model.
+The documents set no standard, disregard or exit period: the defaults are 800 yuan per
+person a month (the order of prefecture cities' urban standards in 2019-2023), a 20 %
 disregard of earnings, and a 6-month exit period (choices of this model; 6 months is a common
 length of the exit period in national and provincial rules).
 """
@@ -38,25 +38,24 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import Status
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
 
 
 class Params(AppliedLeverParams):
-    threshold: Yuan = Field(800.0, description="guarantee standard, yuan per person per month (no number in the documents)")
-    earnings_disregard: Share = Field(0.2, description="share of members' wages not counted as household income")
-    exit_period: int = Field(6, ge=0, le=24, description="months the last top-up continues after income passes the threshold")
+    threshold: Yuan = param(800.0, unit="yuan", neutral=0.0, ref="documented default: the order of prefecture cities' urban standards in 2019-2023; no number in the documents", description="guarantee standard, yuan per person per month")
+    earnings_disregard: Share = param(0.2, unit="share", ref="003 (九), 004 §17 (necessary costs of working deducted); documented default: 20 %", description="share of members' wages not counted as household income")
+    exit_period: int = param(6, unit="months", ref="003 (九) (渐退期); documented default: a common length in national and provincial rules", ge=0, le=24, description="months the last top-up continues after income passes the threshold")
 
 
 class MinimumLivingGuarantee(Lever):
-    name = "minimum_living_guarantee"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"threshold": 0.0}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "minimum_living_guarantee", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "the minimum living guarantee (最低生活保障, 低保)", "2.10", ("003 (九)", "004 §17", "001 (九)", "002 §11")
+    lines: ClassVar = {"minimum_living_guarantee": ("最低生活保障金", "minimum living guarantee payments")}
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -66,13 +65,8 @@ class MinimumLivingGuarantee(Lever):
         self._receiving = np.zeros(0, dtype=bool)  # paid a live gap this month (below the threshold)
 
     def _grow(self, size: int) -> None:
-        if len(self._enrolled) >= size:
-            return
-        extra = size - len(self._enrolled)
-        self._enrolled = np.concatenate([self._enrolled, np.zeros(extra, dtype=bool)])
-        self._top_up = np.concatenate([self._top_up, np.zeros(extra)])
-        self._exit_left = np.concatenate([self._exit_left, np.zeros(extra, dtype=np.int64)])
-        self._receiving = np.concatenate([self._receiving, np.zeros(extra, dtype=bool)])
+        self._enrolled, self._receiving = grown(self._enrolled, size, False), grown(self._receiving, size, False)
+        self._top_up, self._exit_left = grown(self._top_up, size, 0.0), grown(self._exit_left, size, 0)
 
     def household_gap(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per household id: members, counted income, and the gap to the standard (yuan a month)."""

@@ -7,7 +7,7 @@ and one general event a month), 000 §三(一)4 and 003 (九) (one-to-one assist
 hard-to-employ people: "一对一"就业援助).
 
 - eligibility: follow-up contacts go to every registered unemployed person; one-to-one
-  assistance to those of them who are hard to employ (:meth:`LabourMarket.hard_to_employ`);
+  assistance to those of them who are hard to employ (:func:`lmsim.groups.hard_to_employ`);
   both are offered and taken up (``take_up``) by the person. Each job fair reaches a share
   ``fair_reach`` of all unemployed seekers, registered or not, so in a month a seeker is
   reached with probability ``1 - (1 - fair_reach) ** fairs_per_month``. Services are delivered
@@ -39,34 +39,37 @@ from typing import Annotated, ClassVar
 import numpy as np
 from pydantic import Field
 
+from .. import groups
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import Status
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
 
 Multiplier = Annotated[float, Field(ge=1.0, le=5.0)]
 
 
 class Params(AppliedLeverParams):
-    follow_ups_per_month: int = Field(1, ge=0, le=8, description="follow-up contacts per registered unemployed person a month (003 (三): at least 1)")
-    follow_up_cost: Yuan = Field(30.0, description="yuan per follow-up contact (no number in the documents)")
-    follow_up_effort: Multiplier = Field(1.1, description="search-effectiveness multiplier of a person followed up")
-    fairs_per_month: Annotated[float, Field(ge=0.0, le=31.0)] = Field(
-        1.0, description="job fairs a month (1/3 in 003 (三), 8.3 in 001 (十六), about 5.3 in 002 §18)"
-    )
-    fair_cost: Yuan = Field(20_000.0, description="yuan per job fair (no number in the documents)")
-    fair_reach: Share = Field(0.05, description="share of unemployed seekers one fair reaches")
-    fair_effort: Multiplier = Field(1.2, description="search-effectiveness multiplier of a seeker a fair reached")
-    assistance: bool = Field(True, description="one-to-one assistance for registered hard-to-employ people")
-    assistance_cost: Yuan = Field(300.0, description="yuan per person-month of one-to-one assistance (no number in the documents)")
-    assistance_effort: Multiplier = Field(1.5, description="search-effectiveness multiplier of a person assisted one-to-one")
+    follow_ups_per_month: int = param(1, unit="follow ups a month", ref="003 (三): at least 1", neutral=0, ge=0, le=8, description="follow-up contacts per registered unemployed person a month")
+    follow_up_cost: Yuan = param(30.0, unit="yuan", ref="documented default: no number in the documents", description="yuan per follow-up contact")
+    follow_up_effort: Multiplier = param(1.1, unit="multiplier", ref="documented default: a choice of this model", description="search-effectiveness multiplier of a person followed up")
+    fairs_per_month: Annotated[float, Field(ge=0.0, le=31.0)] = param(1.0, unit="fairs a month", ref="003 (三): 1/3; 001 (十六): 8.3; 002 §18: about 5.3", neutral=0.0, description="job fairs a month (1/3 in 003 (三), 8.3 in 001 (十六), about 5.3 in 002 §18)")
+    fair_cost: Yuan = param(20_000.0, unit="yuan", ref="documented default: no number in the documents", description="yuan per job fair")
+    fair_reach: Share = param(0.05, unit="share", ref="documented default: a choice of this model", description="share of unemployed seekers one fair reaches")
+    fair_effort: Multiplier = param(1.2, unit="multiplier", ref="documented default: a choice of this model", description="search-effectiveness multiplier of a seeker a fair reached")
+    assistance: bool = param(True, unit="yes/no", ref="000 §三(一)4, 003 (九)", neutral=False, description="one-to-one assistance for registered hard-to-employ people")
+    assistance_cost: Yuan = param(300.0, unit="yuan", ref="documented default: no number in the documents", description="yuan per person-month of one-to-one assistance")
+    assistance_effort: Multiplier = param(1.5, unit="multiplier", ref="documented default: a choice of this model", description="search-effectiveness multiplier of a person assisted one-to-one")
 
 
 class PesServices(Lever):
-    name = "pes_services"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"follow_ups_per_month": 0, "fairs_per_month": 0.0, "assistance": False}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "pes_services", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "public employment services (公共就业服务)", "2.11", ("003 (三)", "001 (十六)", "002 §18", "000 §三(一)4", "003 (九)")
+    lines: ClassVar = {
+        "pes_follow_up": ("跟踪回访", "follow-up contacts"),
+        "pes_one_to_one": ("一对一就业援助", "one-to-one assistance"),
+        "pes_job_fairs": ("招聘会", "job fairs"),
+    }
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -92,20 +95,18 @@ class PesServices(Lever):
         if not self.active():
             return
         m, w, p = self.model, self.model.workers, self.p
-        if len(self._effort) < len(w):
-            self._ever = np.concatenate([self._ever, np.zeros(len(w) - len(self._effort), dtype=bool)])
-            self._effort = np.concatenate([self._effort, np.ones(len(w) - len(self._effort))])
+        self._ever, self._effort = grown(self._ever, len(w), False), grown(self._effort, len(w), 1.0)
         self._effort[self._served] = 1.0
         self._served = np.empty(0, dtype=np.int64)
         self._for_month = m.month + 1
 
         unemployed = m.rows_in(Status.UNEMPLOYED)
-        registered = unemployed[w.registered[unemployed]]
+        registered = unemployed[groups.members(m, "registered_unemployed", unemployed)]
         engaged = registered[self.takes_up(w.id[registered])]
         if p.follow_ups_per_month > 0:
             self._deliver("pes_follow_up", engaged, p.follow_ups_per_month * p.follow_up_cost, p.follow_up_effort)
         if p.assistance:
-            hard = engaged[m.hard_to_employ(engaged)]
+            hard = engaged[groups.hard_to_employ(m, engaged)]
             self._deliver("pes_one_to_one", hard, p.assistance_cost, p.assistance_effort)
         if p.fairs_per_month > 0:
             held = p.fair_cost == 0 or self.pay(

@@ -18,7 +18,7 @@ agency's placements.
   at the public employment service adds: ``behaviour.pes_matching_boost``; the seeds give no
   number); with a zero fee agencies have no reason to try harder and nothing changes;
 - payment: ``fee`` (300 yuan) per retained placement, from the employment subsidy fund
-  (就业补助资金) to the agency (``Recipient.AGENCY``; the entry's recipient id is the id of the
+  to the agency (``Recipient.AGENCY``; the entry's recipient id is the id of the
   worker placed, as agencies are not agents), in the month the retention is complete;
 - indicators: claims (retained placements a month), recipients, yuan paid, refused for want
   of budget; entrants: placements made.
@@ -26,38 +26,36 @@ agency's placements.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from pydantic import Field
 
+from .. import groups
 from ..ledger import Fund, Recipient
 from ..population import Status
-from ..units import NonNegative, Share, Yuan
+from ..units import NonNegative, Share, Yuan, param
 from .base import AppliedLeverParams, Lever
+
+if TYPE_CHECKING:
+    from ..market import Market
 
 _CLAIM = ("rows", "employer", "start")
 
 
 class Params(AppliedLeverParams):
-    take_up: Share = Field(
-        1.0, description="share of poverty-registered job seekers on the books of a licensed HR-service agency (default all)"
-    )
-    fee: Yuan = Field(300.0, description="yuan to the agency per poverty-registered worker placed and retained (001 (十九))")
-    retention_months: int = Field(6, ge=1, le=60, description="months in the job before the fee is paid (001 (十九))")
-    search_boost: NonNegative = Field(
-        0.3, description="extra search effectiveness of seekers an agency works for, share (no source: the PES boost, 0.3)"
-    )
+    take_up: Share = param(1.0, unit="share", ref="documented default: no record of agencies' books in the model, all", description="share of poverty-registered job seekers on the books of a licensed HR-service agency (default all)")
+    fee: Yuan = param(300.0, unit="yuan", ref="001 (十九)", neutral=0.0, description="yuan to the agency per poverty-registered worker placed and retained")
+    retention_months: int = param(6, unit="months", ref="001 (十九)", ge=1, le=60, description="months in the job before the fee is paid")
+    search_boost: NonNegative = param(0.3, unit="share", ref="documented default: no source, the PES boost (behaviour.pes_matching_boost), 0.3", description="extra search effectiveness of seekers an agency works for, share")
 
 
 class PlacementFee(Lever):
-    name = "placement_fee"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"fee": 0.0}
+    name, fund, Params = "placement_fee", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "employment service subsidy to HR-service agencies (就业创业服务补贴)", "2.4", ("001 (十九)",)
+    lines: ClassVar = {"placement_fee": ("就业创业服务补贴", "employment service subsidy")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
         self._claims = {k: np.empty(0, dtype=np.int64) for k in _CLAIM}  # placements waiting to be retained
         self._on_books = (None, np.empty(0, dtype=np.int64))  # (month, seekers agencies work for)
@@ -65,8 +63,7 @@ class PlacementFee(Lever):
     # --- eligibility ------------------------------------------------------------------
 
     def on_books(self, seekers: np.ndarray) -> np.ndarray:
-        w = self.model.workers
-        return w.poverty_registered[seekers] & self.takes_up(w.id[seekers])
+        return groups.members(self.model, "poverty_registered", seekers) & self.takes_up(self.model.workers.id[seekers])
 
     # --- behavioural channel ------------------------------------------------------------
 

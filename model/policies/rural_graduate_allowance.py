@@ -25,37 +25,34 @@ wage for at most 3 years, and a social-insurance subsidy for the insurances they
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 import numpy as np
-from pydantic import Field
 
-from ..calendar import year_of
+from .. import groups
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import EDUCATION
+from ..units import param
 from .base import AppliedLeverParams, Lever
-from .public_welfare_posts import grown
 
 Level = Literal["primary", "junior", "senior", "vocational", "college", "university"]
 
 
 class Params(AppliedLeverParams):
-    sectors: list[str] | None = Field(None, description="names of the rural sectors; default ['agriculture'] if the scenario has it")
-    share_of_minimum_wage: float = Field(1.0, ge=0.0, le=3.0, description="living allowance a month, share of the region's minimum wage (004 §16: 1.0)")
-    max_months: int = Field(36, ge=0, le=120, description="months of allowance at most (004 §16: 3 years)")
-    with_insurance: bool = Field(True, description="also refund the employee social-insurance contributions of an insured job (004 §16)")
-    education: list[Level] = Field(
-        default_factory=lambda: ["college", "university"], description="education levels of the graduates who qualify (高校毕业生)"
-    )
-    graduated_within: int = Field(2, ge=0, le=10, description="years after leaving school a graduate may take up a first rural job with the allowance")
+    sectors: list[str] | None = param(None, unit="list", ref="004 §16: farm production, management and services", description="names of the rural sectors; default ['agriculture'] if the scenario has it")
+    share_of_minimum_wage: float = param(1.0, unit="share", ref="004 §16: the local minimum wage", neutral=0.0, ge=0.0, le=3.0, description="living allowance a month, share of the region's minimum wage (004 §16: 1.0)")
+    max_months: int = param(36, unit="months", ref="004 §16: 3 years", ge=0, le=120, description="months of allowance at most")
+    with_insurance: bool = param(True, unit="yes/no", ref="004 §16", neutral=False, description="also refund the employee social-insurance contributions of an insured job (004 §16)")
+    education: list[Level] = param(default_factory=lambda: ["college", "university"], unit="list of " + ", ".join(get_args(Level)), ref="004 §16: graduates of higher education (高校毕业生)", description="education levels of the graduates who qualify (高校毕业生)")
+    graduated_within: int = param(2, unit="years", ref="documented default: the graduates' usual 2 years after leaving school", ge=0, le=10, description="years after leaving school a graduate may take up a first rural job with the allowance")
 
 
 class RuralGraduateAllowance(Lever):
-    name = "rural_graduate_allowance"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"share_of_minimum_wage": 0.0, "with_insurance": False}
+    name, fund, Params = "rural_graduate_allowance", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "living allowance for graduates working in rural areas (基层就业生活补贴)", "2.9", ("004 §16",)
+    lines: ClassVar = {"rural_graduate_allowance": ("基层就业生活补贴", "rural graduate living allowance")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -79,9 +76,7 @@ class RuralGraduateAllowance(Lever):
         m, w, f = self.model, self.model.workers, self.model.firms
         self.months_paid = grown(self.months_paid, len(w), 0)
         done = self.months_paid[rows]
-        year = year_of(m.month)
-        left_school = w.graduation_year[rows]
-        recent = (left_school > 0) & (left_school >= year - self.p.graduated_within) & (left_school <= year)
+        recent = groups.recent_graduates(m, rows, within=self.p.graduated_within)
         starts = (done == 0) & recent & self.active()
         ok = self.rural[f.sector[firm]] & f.alive[firm] & self.levels[w.education[rows]]
         ok &= (starts | (done > 0)) & (done < self.p.max_months)

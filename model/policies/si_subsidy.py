@@ -9,26 +9,27 @@ graduates of the graduation year or within 2 years of leaving school hired by sm
 firms), 002 §3 (flexible employment (灵活就业) of hard-to-employ people and recent graduates),
 004 §8 (firms taking in organised transfers of rural surplus labour (有组织转移城乡富余劳动力)).
 
-Target groups, chosen by ``groups`` (default the two of 001 (九): ``hard_to_employ`` and
-``poverty_registered``); a hire in several groups is subsidised once, under the first of
-hard_to_employ, poverty_registered, graduate, rural_transfer:
+Target groups, chosen by ``groups`` from the vocabulary of :mod:`lmsim.groups` (default the
+two of 001 (九): ``hard_to_employ`` and ``poverty_registered``), with this lever's own extra
+conditions; a hire in several groups is subsidised once, under the first of hard_to_employ,
+poverty_registered, recent_graduates, rural_surplus:
 
-- ``hard_to_employ``: a person hard to employ when hired (:meth:`LabourMarket.hard_to_employ`,
+- ``hard_to_employ``: a person hard to employ when hired (:func:`lmsim.groups.hard_to_employ`,
   judged on the job seekers of the month before matching, so long-term unemployment and a
   workless household still count), by any insuring firm;
 - ``poverty_registered``: a poverty-registered person, by any insuring firm; paid once they
   have ``poverty_qualifying_months`` (12) at work (the one-year contract is not modelled);
-- ``graduate``: a graduate of the year or of the ``graduate_within_years`` (2) before
-  (:meth:`Workers.recent_graduate`), by a micro or small firm (under 100 staff);
-- ``rural_transfer``: rural surplus labour (:meth:`Workers.rural_surplus`); the model does not
-  record who came by organised transfer, so a share ``rural_transfer_organised_share`` of such
-  hires (a keyed draw) is taken to have (default 1: all);
-- ``flexible``: a hard-to-employ person or recent graduate who starts in self-employment;
-  the subsidy goes to the person.
+- ``recent_graduates``: a graduate of the year or of the ``graduate_within_years`` (2) before
+  (:func:`lmsim.groups.recent_graduates`), by a micro or small firm (under 100 staff) only;
+- ``rural_surplus``: rural surplus labour (:func:`lmsim.groups.members`) who came by organised
+  transfer; the model does not record who did, so a share ``rural_transfer_organised_share``
+  of such hires (a keyed draw) is taken to have (default 1: all);
+- ``flexibly_employed``: a hard-to-employ person or recent graduate who starts in
+  self-employment; the subsidy goes to the person.
 
 The four parts:
 
-- eligibility: a hire (or start-up, for ``flexible``) inside the window, in an enabled group,
+- eligibility: a hire (or start-up, for ``flexibly_employed``) inside the window, in an enabled group,
   insured by an insuring employer that applies (``take_up``, the firm's, or the person's for
   flexible employment); the subsidy runs from the first contribution month for
   ``hard_to_employ_months`` (36; ``near_retirement_months`` (60) for those within
@@ -41,7 +42,7 @@ The four parts:
   seekers in each enabled group (graduates only for micro and small firms), for insuring firms
   that apply, while the lever admits new claims; labour demand rises through
   ``behaviour.labour_demand_elasticity``;
-- payment: each month, from the employment subsidy fund (就业补助资金), ``formula``
+- payment: each month, from the employment subsidy fund, ``formula``
   ``share_of_base`` = (``pension_share`` + ``medical_share`` + ``ui_share``) x ``base_share`` x
   ``base_value`` (default the region's average wage), i.e. 17.7 % of 60 % of the base value
   (001 (九)); or ``employer_actual`` = the employer contribution rates in force x the worker's
@@ -54,23 +55,28 @@ The four parts:
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
 
-from ..calendar import year_of
+from .. import groups
+from ..groups import group_list
 from ..ledger import Fund, Recipient
-from ..population import BAND_PREMIUM, Status, employer_rate
-from ..units import Share, Yuan
+from ..population import BAND_PREMIUM, Status
+from ..social_insurance import employer_rate
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
 
-Group = Literal["hard_to_employ", "poverty_registered", "graduate", "rural_transfer", "flexible"]
+if TYPE_CHECKING:
+    from ..market import Market
+
 Formula = Literal["share_of_base", "employer_actual"]
+#: the target groups this lever accepts (:mod:`lmsim.groups`)
+Groups = group_list("hard_to_employ", "poverty_registered", "recent_graduates", "rural_surplus", "flexibly_employed")
 
 #: group codes; hires in several groups take the first of this order
 HARD, POVERTY, GRADUATE, RURAL, FLEXIBLE = range(5)
-FIRM_GROUPS = {"hard_to_employ": HARD, "poverty_registered": POVERTY, "graduate": GRADUATE, "rural_transfer": RURAL}
+FIRM_GROUPS = {"hard_to_employ": HARD, "poverty_registered": POVERTY, "recent_graduates": GRADUATE, "rural_surplus": RURAL}
 #: size classes (micro 0, small 1) whose graduate hires qualify (002 §7: 小微企业)
 GRADUATE_MAX_SIZE = 1
 _ORGANISED_DRAW = 1  # sub-stream of the draw that says whether a rural hire came by organised transfer
@@ -78,62 +84,35 @@ _SPELL = ("rows", "employer", "start", "end", "group", "accrued")
 
 
 class Params(AppliedLeverParams):
-    groups: list[Group] = Field(
-        default_factory=lambda: ["hard_to_employ", "poverty_registered"],
-        description="target groups subsidised (hard_to_employ, poverty_registered, graduate, rural_transfer, flexible); "
-        "default the two of 001 (九)",
-    )
-    formula: Formula = Field(
-        "share_of_base",
-        description="share_of_base (001 (九): shares of 60 % of the base value) or employer_actual (002 §7: the "
-        "employer contribution at the rates in force)",
-    )
-    poverty_formula: Formula = Field("employer_actual", description="formula for poverty-registered hires (001 (九))")
-    pension_share: Share = Field(0.12, description="pension subsidy, share of the subsidy base (001 (九))")
-    medical_share: Share = Field(0.05, description="medical subsidy, share of the subsidy base (001 (九))")
-    ui_share: Share = Field(0.007, description="UI subsidy, share of the subsidy base (001 (九))")
-    base_share: Share = Field(0.6, description="subsidy base, share of the pension contribution base value (001 (九))")
-    base_value: Yuan | None = Field(
-        None, description="pension contribution base value (缴费基准值), yuan a month; default the region's average wage"
-    )
-    hard_to_employ_months: int = Field(
-        36, ge=0, le=120, description="months subsidised for a hard-to-employ person (national practice)"
-    )
-    near_retirement_years: int = Field(
-        5, ge=0, le=30, description="years before retirement age within which near_retirement_months applies"
-    )
-    near_retirement_months: int = Field(
-        60, ge=0, le=120, description="months subsidised for a hard-to-employ person near retirement"
-    )
-    graduate_months: int = Field(12, ge=0, le=120, description="months subsidised for a graduate (national practice)")
-    graduate_within_years: int = Field(
-        2, ge=0, le=10, description="graduates of the year or of this many years before qualify"
-    )
-    poverty_months: int = Field(
-        12, ge=0, le=120, description="months subsidised for a poverty-registered hire (the 12 months at work)"
-    )
-    poverty_qualifying_months: int = Field(
-        12, ge=0, le=120, description="months at work before a poverty-registered hire's subsidy is paid (001 (九)); accrued till then"
-    )
-    rural_transfer_months: int = Field(
-        12, ge=0, le=120, description="months subsidised for rural surplus labour (no source: 12)"
-    )
-    rural_transfer_organised_share: Share = Field(
-        1.0, description="share of rural-surplus hires taken to come by organised transfer (no record in the model: default all)"
-    )
+    groups: Groups = param(unit="list of hard_to_employ, poverty_registered, recent_graduates, rural_surplus, flexibly_employed", ref="001 (九); 002 §7; 002 §3; 004 §8", default_factory=lambda: ["hard_to_employ", "poverty_registered"], description="target groups subsidised (hard_to_employ, poverty_registered, recent_graduates, rural_surplus, flexibly_employed); default the two of 001 (九)")
+    formula: Formula = param("share_of_base", unit="one of share_of_base, employer_actual", neutral="share_of_base", ref="001 (九): shares of 60 % of the base value; 002 §7: the employer contribution at the rates in force", description="share_of_base (001 (九): shares of 60 % of the base value) or employer_actual (002 §7: the employer contribution at the rates in force)")
+    poverty_formula: Formula = param("employer_actual", unit="one of share_of_base, employer_actual", ref="001 (九)", neutral="share_of_base", description="formula for poverty-registered hires")
+    pension_share: Share = param(0.12, unit="share", ref="001 (九)", neutral=0.0, description="pension subsidy, share of the subsidy base")
+    medical_share: Share = param(0.05, unit="share", ref="001 (九)", neutral=0.0, description="medical subsidy, share of the subsidy base")
+    ui_share: Share = param(0.007, unit="share", ref="001 (九)", neutral=0.0, description="UI subsidy, share of the subsidy base")
+    base_share: Share = param(0.6, unit="share", ref="001 (九)", description="subsidy base, share of the pension contribution base value")
+    base_value: Yuan | None = param(None, unit="yuan", ref="001 (九): 缴费基准值; documented default: the region's average wage", description="pension contribution base value (缴费基准值), yuan a month; default the region's average wage")
+    hard_to_employ_months: int = param(36, unit="months", ref="catalogue §2.3: national practice", ge=0, le=120, description="months subsidised for a hard-to-employ person")
+    near_retirement_years: int = param(5, unit="years", ref="catalogue §2.3: national practice", ge=0, le=30, description="years before retirement age within which near_retirement_months applies")
+    near_retirement_months: int = param(60, unit="months", ref="catalogue §2.3: national practice", ge=0, le=120, description="months subsidised for a hard-to-employ person near retirement")
+    graduate_months: int = param(12, unit="months", ref="catalogue §2.3: national practice", ge=0, le=120, description="months subsidised for a graduate")
+    graduate_within_years: int = param(2, unit="years", ref="002 §7: the graduation year or within 2 years of leaving school", ge=0, le=10, description="graduates of the year or of this many years before qualify")
+    poverty_months: int = param(12, unit="months", ref="001 (九): the 12 months at work", ge=0, le=120, description="months subsidised for a poverty-registered hire")
+    poverty_qualifying_months: int = param(12, unit="months", ref="001 (九)", ge=0, le=120, description="months at work before a poverty-registered hire's subsidy is paid; accrued till then")
+    rural_transfer_months: int = param(12, unit="months", ref="documented default: no source, 12", ge=0, le=120, description="months subsidised for rural surplus labour")
+    rural_transfer_organised_share: Share = param(1.0, unit="share", ref="documented default: no record in the model, all", description="share of rural-surplus hires taken to come by organised transfer (default all)")
 
 
 class SiSubsidy(Lever):
-    name = "si_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"pension_share": 0.0, "medical_share": 0.0, "ui_share": 0.0, "formula": "share_of_base", "poverty_formula": "share_of_base"}
+    name, fund, Params = "si_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "social-insurance subsidy for hiring target groups (社会保险补贴)", "2.3", ("001 (九)", "002 §7", "002 §3", "004 §8")
+    lines: ClassVar = {"si_subsidy": ("社会保险补贴", "social-insurance subsidy")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
         self.firm_groups = [FIRM_GROUPS[g] for g in FIRM_GROUPS if g in params.groups]  # in priority order
-        self.flexible = "flexible" in params.groups
+        self.flexible = "flexibly_employed" in params.groups
         self._spells = _empty_spells()  # subsidised jobs and self-employment spells
         self._hard_seekers = (None, np.empty(0, dtype=np.int64))  # (month, seekers hard to employ before matching)
 
@@ -143,7 +122,7 @@ class SiSubsidy(Lever):
         """Hard to employ now, or when this month's matching began (a hire resets the unemployment
         spell and makes the household a working one)."""
         month, before = self._hard_seekers
-        now = self.model.hard_to_employ(rows)
+        now = groups.hard_to_employ(self.model, rows)
         if month != self.model.month:
             return now
         return now | np.isin(rows, before)
@@ -151,12 +130,11 @@ class SiSubsidy(Lever):
     def group_of(self, rows: np.ndarray, small_firm: np.ndarray, hard: np.ndarray) -> np.ndarray:
         """Group code of each worker as a hire (-1 none), given whether the employer is micro or small."""
         m, w = self.model, self.model.workers
-        year = year_of(m.month)
-        member = {
+        member = {  # the vocabulary's groups, with this lever's extra conditions
             HARD: lambda: hard,
-            POVERTY: lambda: w.poverty_registered[rows],
-            GRADUATE: lambda: w.recent_graduate(year, self.p.graduate_within_years)[rows] & small_firm,
-            RURAL: lambda: w.rural_surplus()[rows]
+            POVERTY: lambda: groups.members(m, "poverty_registered", rows),
+            GRADUATE: lambda: groups.recent_graduates(m, rows, self.p.graduate_within_years) & small_firm,
+            RURAL: lambda: groups.members(m, "rural_surplus", rows)
             & (self.draw(w.id[rows], _ORGANISED_DRAW) < self.p.rural_transfer_organised_share),
         }
         code = np.full(len(rows), -1, dtype=np.int8)
@@ -197,11 +175,10 @@ class SiSubsidy(Lever):
 
     # --- behavioural channel ------------------------------------------------------------
 
-    def search_effort(self, seekers: np.ndarray) -> float:
-        """Not a channel: notes who among the month's seekers is hard to employ before matching."""
+    def before_matching(self, seekers: np.ndarray) -> None:
+        """Notes who among the month's seekers is hard to employ before matching."""
         if self.active() and (HARD in self.firm_groups or self.flexible):
-            self._hard_seekers = (self.model.month, seekers[self.model.hard_to_employ(seekers)])
-        return 1.0
+            self._hard_seekers = (self.model.month, seekers[groups.hard_to_employ(self.model, seekers)])
 
     def cost_relief(self) -> np.ndarray | float:
         m, w, f = self.model, self.model.workers, self.model.firms
@@ -211,7 +188,7 @@ class SiSubsidy(Lever):
         if len(seekers) == 0:
             return 0.0
         weight = w.weight[seekers].astype(np.float64)
-        hard = m.hard_to_employ(seekers)
+        hard = groups.hard_to_employ(m, seekers)
         shares = []  # per group: share of seekers for a micro/small firm, and for a larger one
         for small in (True, False):
             code = self.group_of(seekers, np.full(len(seekers), small), hard)
@@ -245,7 +222,7 @@ class SiSubsidy(Lever):
             return
         w = self.model.workers
         hard = self.hard_to_employ(founders)
-        graduate = w.recent_graduate(year_of(self.model.month), self.p.graduate_within_years)[founders]
+        graduate = groups.recent_graduates(self.model, founders, self.p.graduate_within_years)
         ok = (hard | graduate) & self.takes_up(w.id[founders])
         rows, hard = founders[ok], hard[ok]
         months = self.duration(rows, np.where(hard, HARD, GRADUATE).astype(np.int8))
@@ -278,9 +255,7 @@ class SiSubsidy(Lever):
         weight = w.weight[rows].astype(np.float64)
         to_firms, to_people = np.flatnonzero(due & ~flexible), np.flatnonzero(due & flexible)
         if len(to_firms):
-            amount = s["accrued"][to_firms]
-            paid = self.pay("si_subsidy", amount, Recipient.FIRM, employer[to_firms], weight[to_firms])
-            np.add.at(f.cash, employer[to_firms[paid]], amount[paid])
+            self.pay("si_subsidy", s["accrued"][to_firms], Recipient.FIRM, employer[to_firms], weight[to_firms])
         if len(to_people):
             self.pay("si_subsidy", s["accrued"][to_people], Recipient.WORKER, rows[to_people], weight[to_people])
         s["accrued"][due] = 0.0  # paid, or refused for want of budget

@@ -10,9 +10,9 @@ Amounts by level: the default follows national practice (人社部发〔2017〕4
 literally pairs levels 3/4/5 with 1,000/1,500/2,000; set ``amount_by_level`` = {"3": 1000.0,
 "4": 1500.0, "5": 2000.0} to follow that reading.
 
-- eligibility: an employee (status EMPLOYED) insured in the current job, with at least
-  ``min_insured_months`` of UI contributions (banked months plus the current job), or the
-  relaxed ``min_insured_months_by_year`` of the year (12 in 2019 and 2020), whose next
+- eligibility: an employee (status EMPLOYED) insured in the current job, with at least the
+  ``min_insured_months`` of UI contributions (banked months plus the current job) in force in
+  the month (a dated value: by default 36, relaxed to 12 in 2019 and 2020), whose next
   certificate level carries a subsidy, who has not had the subsidy this calendar year
   (national practice: once a year), and who applies (``take_up``);
 - behavioural channel: eligible employees earn a certificate at ``rate_with_subsidy`` a month
@@ -33,31 +33,31 @@ Documented defaults where the documents give no number: ``base_rate`` 0.2 % a mo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import numpy as np
 from pydantic import Field, model_validator
 
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund, Recipient
-from ..units import Share, Yuan
+from ..units import Dated, Share, Yuan, param
 from .base import AppliedLeverParams, Lever
+
+if TYPE_CHECKING:
+    from ..market import Market
 
 
 class Params(AppliedLeverParams):
-    amount_by_level: dict[str, Yuan] = Field(
-        default_factory=lambda: {"5": 1000.0, "4": 1500.0, "3": 2000.0},
-        description="yuan by certificate level earned (5 junior .. 1); default national practice 5: 1,000, 4: 1,500, 3: 2,000",
+    amount_by_level: dict[str, Yuan] = param(unit="table yuan", ref="001 (十四); documented default: national practice (人社部发〔2017〕40号)", neutral={}, default_factory=lambda: {"5": 1000.0, "4": 1500.0, "3": 2000.0}, description="yuan by certificate level earned (5 junior .. 1); default national practice 5: 1,000, 4: 1,500, 3: 2,000")
+    min_insured_months: Dated[Annotated[int, Field(ge=0, le=600)]] = param(
+        Dated({"1900-01": 36, "2019-01": 12, "2021-01": 36}),  # 3 years, relaxed to 1 from 2019-01-01 to 2020-12-31
+        unit="months", ref="004 §21: 3 years; 001 (八): 1 year in 2019-2020",
+        description="months of UI contributions required, by the month the requirement took effect "
+        "(default 36, relaxed to 12 in 2019-2020)",
     )
-    min_insured_months: int = Field(36, ge=0, le=600, description="months of UI contributions required (004 §21: 3 years)")
-    min_insured_months_by_year: dict[str, int] = Field(
-        default_factory=lambda: {"2019": 12, "2020": 12},
-        description="relaxed requirement by calendar year, months (001 (八): 1 year in 2019-2020)",
-    )
-    base_rate: Share = Field(
-        0.002, description="monthly chance an employee earns a certificate without the subsidy; documented default 0.002"
-    )
-    rate_with_subsidy: Share = Field(0.004, description="monthly chance with the subsidy in prospect; documented default 0.004")
+    base_rate: Share = param(0.002, unit="share", ref="documented default: 0.002", description="monthly chance an employee earns a certificate without the subsidy")
+    rate_with_subsidy: Share = param(0.004, unit="share", ref="documented default: 0.004", description="monthly chance with the subsidy in prospect")
 
     @model_validator(mode="after")
     def _levels(self) -> Params:
@@ -70,12 +70,11 @@ class Params(AppliedLeverParams):
 
 
 class SkillUpgradeSubsidy(Lever):
-    name = "skill_upgrade_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"amount_by_level": {}}
-    fund = Fund.UI
+    name, fund, Params = "skill_upgrade_subsidy", Fund.UI, Params
+    title, catalogue, clauses = "skill-upgrade subsidy for insured employees (技能提升补贴)", "2.7", ("001 (十四)", "001 (八)", "004 §21")
+    lines: ClassVar = {"skill_upgrade_subsidy": ("技能提升补贴", "skill-upgrade subsidy")}
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
         self.amounts = np.array([self.p.amount_by_level.get(str(level), 0.0) for level in range(6)])
         self.amounts[0] = 0.0
@@ -83,15 +82,14 @@ class SkillUpgradeSubsidy(Lever):
         self.paid_year = np.zeros(len(model.workers), dtype=np.int16)
 
     def _grow(self) -> None:
-        n, k = len(self.model.workers), len(self.held)
-        if n > k:
-            self.held = np.concatenate([self.held, np.zeros(n - k, dtype=np.int8)])
-            self.paid_year = np.concatenate([self.paid_year, np.zeros(n - k, dtype=np.int16)])
+        n = len(self.model.workers)
+        self.held = grown(self.held, n)
+        self.paid_year = grown(self.paid_year, n)
 
     # --- eligibility ------------------------------------------------------------------------
 
     def required_months(self) -> int:
-        return self.p.min_insured_months_by_year.get(str(year_of(self.model.month)), self.p.min_insured_months)
+        return self.p.min_insured_months.at(self.model.month)
 
     def next_level(self, rows: np.ndarray) -> np.ndarray:
         """The certificate level a worker would earn next: none -> 5, otherwise one up (0 if at 1)."""

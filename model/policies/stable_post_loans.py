@@ -38,42 +38,32 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund, Recipient
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
-from .guaranteed_loans import LoanBook, fit
+from .loan_book import LoanBook
 
 
 class Params(AppliedLeverParams):
-    credit_cap: Yuan = Field(30_000_000.0, description="credit per firm at most, yuan (002 §8: 3,000万元)")
-    rate_ceiling: Share = Field(0.04, description="annual rate the firm pays at most (002 §8: 4 %)")
-    market_rate: Share = Field(
-        0.0475, description="annual market rate of such loans, the subsidy is its gap to the ceiling; documented "
-        "default 4.75 % (about the 2023 average rate of new inclusive small-business loans)"
-    )
-    small_firm_staff: int = Field(
-        300, ge=0, description="small and micro firms have fewer staff than this; default 300 (工信部联企业〔2011〕300号, industry)"
-    )
-    hire_share: Share = Field(
-        0.1, description="hires in the year (this or last) as a share of current staff a firm needs; 002 §8 gives "
-        "no number: documented default 0.1"
-    )
-    max_layoff_share: Share = Field(
-        0.055, description="layoffs this year allowed as a share of staff on 1 January; 002 §8 gives no number: "
-        "default the national surveyed-unemployment control target (5.5 %)"
-    )
-    loan_months: float = Field(3.0, ge=0.0, description="months of payroll a firm short of cash borrows beyond its shortfall; documented default 3")
-    term_months: int = Field(12, ge=1, le=120, description="months of equal repayments; documented default 12 (working-capital loan)")
+    credit_cap: Yuan = param(30_000_000.0, unit="yuan", ref="002 §8: 3,000万元", neutral=0.0, description="credit per firm at most, yuan")
+    rate_ceiling: Share = param(0.04, unit="share", ref="002 §8: 4 %", description="annual rate the firm pays at most")
+    market_rate: Share = param(0.0475, unit="share", ref="documented default 4.75 %: about the 2023 average rate of new inclusive small-business loans", description="annual market rate of such loans, the subsidy is its gap to the ceiling")
+    small_firm_staff: int = param(300, unit="persons", ref="工信部联企业〔2011〕300号 (industry)", ge=0, description="small and micro firms have fewer staff than this; default 300")
+    hire_share: Share = param(0.1, unit="share", ref="002 §8 gives no number: documented default 0.1", description="hires in the year (this or last) as a share of current staff a firm needs")
+    max_layoff_share: Share = param(0.055, unit="share", ref="002 §8 gives no number: the national surveyed-unemployment control target (5.5 %)", description="layoffs this year allowed as a share of staff on 1 January")
+    loan_months: float = param(3.0, unit="months", ref="documented default 3", ge=0.0, description="months of payroll a firm short of cash borrows beyond its shortfall")
+    term_months: int = param(12, unit="months", ref="documented default 12 (working-capital loan)", ge=1, le=120, description="months of equal repayments")
 
 
 class StablePostLoans(Lever):
-    name = "stable_post_loans"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"credit_cap": 0.0}
-    fund = Fund.GUARANTEE
+    name, fund, Params = "stable_post_loans", Fund.GUARANTEE, Params
+    title, catalogue, clauses = "special loans for stabilising and expanding posts (稳岗扩岗专项贷款)", "2.5", ("002 §8",)
+    lines: ClassVar = {
+        "stable_post_interest_subsidy": ("稳岗扩岗专项贷款贴息", "interest subsidy on special loans for stabilising and expanding posts"),
+    }
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -89,7 +79,7 @@ class StablePostLoans(Lever):
 
     def eligible(self) -> np.ndarray:
         p, f = self.p, self.model.firms
-        self._hires_last_year = fit(self._hires_last_year, len(f))
+        self._hires_last_year = grown(self._hires_last_year, len(f))
         staff = f.employees
         hires = np.maximum(f.hires_this_year, self._hires_last_year[: len(f)])
         hiring = (staff > 0) & (hires >= p.hire_share * staff - 1e-9)

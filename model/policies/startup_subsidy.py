@@ -39,43 +39,34 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import Separation, Status
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
-from .guaranteed_loans import fit
 
 
 class Params(AppliedLeverParams):
-    opening_subsidy: Yuan = Field(
-        3000.0, le=20_000.0, description="one-off opening subsidy to a first-time sole trader, yuan; 001 (十一) gives "
-        "3,000-20,000 by the business: default 3,000, the floor"
-    )
-    opening_subsidy_firm: Yuan = Field(
-        10_000.0, le=20_000.0, description="one-off opening subsidy to a first-time founder's firm (a start-up that "
-        "plans to hire), yuan; documented default 10,000 within the 3,000-20,000 range"
-    )
-    rent_subsidy: Yuan = Field(800.0, le=800.0, description="rent subsidy, yuan a month (001 (十一): at most 800)")
-    rent_months: int = Field(24, ge=0, le=24, description="months of rent subsidy from the opening month (001 (十一): at most 24)")
-    trademark_subsidy: Yuan = Field(500.0, le=500.0, description="subsidy per trademark registered, yuan (001 (十一): 500)")
-    trademarks: float = Field(
-        0.5, ge=0.0, le=3.0, description="expected trademark registrations per first-time founder, at most 3 "
-        "subsidised (001 (十一)); no source gives it: documented default 0.5"
-    )
-    rent_exit_factor: Share = Field(
-        0.8, description="multiplier on a subsidised sole trader's exit hazard; no source gives it: documented default 0.8"
-    )
+    opening_subsidy: Yuan = param(3000.0, unit="yuan", ref="001 (十一): 3,000-20,000 by the business; default 3,000, the floor", neutral=0.0, le=20_000.0, description="one-off opening subsidy to a first-time sole trader, yuan")
+    opening_subsidy_firm: Yuan = param(10_000.0, unit="yuan", ref="001 (十一): 3,000-20,000; documented default 10,000 within the range", neutral=0.0, le=20_000.0, description="one-off opening subsidy to a first-time founder's firm (a start-up that plans to hire), yuan")
+    rent_subsidy: Yuan = param(800.0, unit="yuan", ref="001 (十一): at most 800", neutral=0.0, le=800.0, description="rent subsidy, yuan a month")
+    rent_months: int = param(24, unit="months", ref="001 (十一): at most 24", ge=0, le=24, description="months of rent subsidy from the opening month")
+    trademark_subsidy: Yuan = param(500.0, unit="yuan", ref="001 (十一): 500", neutral=0.0, le=500.0, description="subsidy per trademark registered, yuan")
+    trademarks: float = param(0.5, unit="number", ref="001 (十一): at most 3 subsidised; no source gives the number: documented default 0.5", ge=0.0, le=3.0, description="expected trademark registrations per first-time founder")
+    rent_exit_factor: Share = param(0.8, unit="multiplier", ref="documented default 0.8: no source gives it", description="multiplier on a subsidised sole trader's exit hazard")
 
 
 class StartupSubsidy(Lever):
-    name = "startup_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"opening_subsidy": 0.0, "opening_subsidy_firm": 0.0, "rent_subsidy": 0.0, "trademark_subsidy": 0.0}
+    name, fund, Params = "startup_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "start-up subsidies (创业补贴) for first-time founders", "2.6", ("001 (十一)",)
+    lines: ClassVar = {
+        "opening_subsidy": ("一次性开办费补贴", "one-off opening subsidy"),
+        "trademark_subsidy": ("商标注册补贴", "trademark registration subsidy"),
+        "rent_subsidy": ("创业经营场所租金补贴", "business premises rent subsidy"),
+    }
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -95,7 +86,7 @@ class StartupSubsidy(Lever):
 
     def first_timers(self, rows: np.ndarray) -> np.ndarray:
         w = self.model.workers
-        self._started = fit(self._started, len(w))
+        self._started = grown(self._started, len(w))
         return ~self._started[rows] & self.takes_up(w.id[rows])
 
     # --- behavioural channel -------------------------------------------------------------
@@ -117,7 +108,7 @@ class StartupSubsidy(Lever):
             self.opened = np.concatenate([self.opened, np.full(len(new), self.model.month)])
             self.rent_left = np.concatenate([self.rent_left, np.full(len(new), self.p.rent_months)])
             self.admit(self.model.workers.weight[new], workers=new)
-        self._started = fit(self._started, len(self.model.workers))
+        self._started = grown(self._started, len(self.model.workers))
         self._started[founders] = True
 
     def self_employment_exit(self, rows: np.ndarray) -> np.ndarray | float:
@@ -161,21 +152,20 @@ class StartupSubsidy(Lever):
         rows = self.founder[sole]
         self.pay("opening_subsidy", self.p.opening_subsidy, Recipient.WORKER, rows, w.weight[rows].astype(np.float64))
         to = firm[firms]
-        paid = self.pay("opening_subsidy", self.p.opening_subsidy_firm, Recipient.FIRM, to, f.weight[to].astype(np.float64))
-        f.cash[to[paid]] += self.p.opening_subsidy_firm - self.counted()
+        self.pay("opening_subsidy", self.p.opening_subsidy_firm, Recipient.FIRM, to, f.weight[to].astype(np.float64),
+                 cash=self.p.opening_subsidy_firm - self.counted())  # the rest already financed its opening capital
         rows = self.founder[new]
         mark = self.p.trademark_subsidy * self.p.trademarks
         self.pay("trademark_subsidy", mark, Recipient.WORKER, rows, w.weight[rows].astype(np.float64))
 
-        self._rent_on = fit(self._rent_on, len(w))
+        self._rent_on = grown(self._rent_on, len(w))
         self._rent_on[self.founder] = False
         renting = np.flatnonzero(self.rent_left > 0)
         sole, firms = renting[firm[renting] < 0], renting[firm[renting] >= 0]
         rows = self.founder[sole]
         paid = self.pay("rent_subsidy", self.p.rent_subsidy, Recipient.WORKER, rows, w.weight[rows].astype(np.float64))
         to = firm[firms]
-        paid_firm = self.pay("rent_subsidy", self.p.rent_subsidy, Recipient.FIRM, to, f.weight[to].astype(np.float64))
-        f.cash[to[paid_firm]] += self.p.rent_subsidy
+        self.pay("rent_subsidy", self.p.rent_subsidy, Recipient.FIRM, to, f.weight[to].astype(np.float64))
         self.rent_left[renting] -= 1
         self._rent_on[rows[paid & (self.rent_left[sole] > 0)]] = True
 

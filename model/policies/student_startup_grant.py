@@ -28,32 +28,27 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
+from ..columns import grown
+from ..groups import recent_graduates
 from ..ledger import Fund, Recipient
 from ..population import Separation, Status
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
-from .guaranteed_loans import fit, recent_graduates
 
 
 class Params(AppliedLeverParams):
-    amount: Yuan = Field(2000.0, description="one-off grant, yuan (004 §14: 2,000)")
-    months_operating: int = Field(3, ge=0, le=36, description="months a business must operate before the grant is paid (004 §14: 3)")
-    within_years: int = Field(
-        2, ge=0, le=10, description="years after leaving school a graduate still qualifies; 004 §14 gives none: documented default 2"
-    )
-    anticipated_share: Share = Field(
-        1.0, description="share of the grant a founder counts toward start-up capital; documented default 1"
-    )
+    amount: Yuan = param(2000.0, unit="yuan", ref="004 §14: 2,000", neutral=0.0, description="one-off grant, yuan")
+    months_operating: int = param(3, unit="months", ref="004 §14: 3", ge=0, le=36, description="months a business must operate before the grant is paid")
+    within_years: int = param(2, unit="years", ref="004 §14 gives none: documented default 2, the national 毕业年度及离校2年内", ge=0, le=10, description="years after leaving school a graduate still qualifies")
+    anticipated_share: Share = param(1.0, unit="share", ref="documented default 1", description="share of the grant a founder counts toward start-up capital")
 
 
 class StudentStartupGrant(Lever):
-    name = "student_startup_grant"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"amount": 0.0}
+    name, fund, Params = "student_startup_grant", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "one-off start-up grant to students and unemployed graduates (在校及未就业学生 ... 正常经营3个月以上的,一次性给予2000元创业资助)", "2.6", ("004 §14",)
+    lines: ClassVar = {"student_startup_grant": ("一次性创业资助", "one-off start-up grant to students and graduates")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -65,7 +60,7 @@ class StudentStartupGrant(Lever):
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         w = self.model.workers
-        self._claimed = fit(self._claimed, len(w))
+        self._claimed = grown(self._claimed, len(w))
         graduates = recent_graduates(self.model, rows, self.p.within_years)
         return graduates & ~self._claimed[rows] & self.takes_up(w.id[rows])
 

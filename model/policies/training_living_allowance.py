@@ -1,15 +1,16 @@
 """``training_living_allowance``: living allowance during training (培训期间生活费补贴), catalogue §2.7.
 
 Clause: 001 (十三): from 2019-01-01 to 2020-12-31, poverty-registered labour (建档立卡贫困劳动力),
-hard-to-employ people (就业困难人员) and members of zero-employment households (零就业家庭成员)
-get 20 yuan a day during training, from the employment subsidy fund (就业补助资金); once a year
+hard-to-employ people (就业困难人员) and members of zero-employment households
+get 20 yuan a day during training, from the employment subsidy fund; once a year
 per person (每人每年只享受一次), and not together with UI benefit (不可同时领取失业保险金).
 
 It pays trainees of the ``training_subsidy`` programme (status TRAINING and ``programme`` equal to
-that lever's code), so it acts only where that lever is in force too.
+that lever's code, read from the workers' columns: it does not import that lever), so it acts
+only where that lever is in force too.
 
 - eligibility: a trainee of the training programme who is poverty-registered, hard to employ
-  (:meth:`LabourMarket.hard_to_employ`, which covers zero-employment households; plus the long
+  (:func:`lmsim.groups.hard_to_employ`, which covers zero-employment households; plus the long
   unemployed: 12 months or more of unemployment before entering training), has no UI benefit
   left (``benefit_months_left`` = 0), has not had the allowance for another training spell
   this calendar year, and applies (``take_up``). Eligibility is judged once per spell, in the
@@ -21,7 +22,7 @@ that lever's code), so it acts only where that lever is in force too.
   seeker) who declined training (the training lever's own take-up) enrols while the
   allowance is in force with probability ``enrolment_boost`` (a fixed propensity per person),
   within the training lever's monthly capacity: the training lever asks every lever for
-  ``training_applicants(rows)`` and adds them to its applicants before rationing places;
+  the ``training_applicants`` hook and adds them to its applicants before rationing places;
 - payment: ``per_day`` x ``days_per_month`` yuan for each month in training, to the worker,
   from the employment subsidy fund;
 - indicators: claims (trainees paid or refused in a month), recipients, yuan paid, refused;
@@ -34,37 +35,38 @@ trainee claims (take_up 1); half of eligible decliners enrol because of the allo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from pydantic import Field
 
-from .. import rng
+from .. import groups, rng
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund, Recipient
 from ..population import Status
 from ..rng import Purpose
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
 
+if TYPE_CHECKING:
+    from ..market import Market
+
+#: the lever whose trainees it pays, by name: its programme code is looked up in the registry
 TRAINING_LEVER = "training_subsidy"
 
 
 class Params(AppliedLeverParams):
-    per_day: Yuan = Field(20.0, description="yuan per day of training (001 (十三))")
-    days_per_month: int = Field(22, ge=0, le=31, description="training days paid per month in training; documented default 22")
-    enrolment_boost: Share = Field(
-        0.5, description="share of eligible people who declined training that enrol while it is in force; documented default"
-    )
+    per_day: Yuan = param(20.0, unit="yuan", ref="001 (十三)", neutral=0.0, description="yuan per day of training")
+    days_per_month: int = param(22, unit="days a month", ref="documented default: 22", ge=0, le=31, description="training days paid per month in training")
+    enrolment_boost: Share = param(0.5, unit="share", ref="documented default", description="share of eligible people who declined training that enrol while it is in force")
 
 
 class TrainingLivingAllowance(Lever):
-    name = "training_living_allowance"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"per_day": 0.0}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "training_living_allowance", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "living allowance during training (培训期间生活费补贴)", "2.7", ("001 (十三)",)
+    lines: ClassVar = {"training_living_allowance": ("培训期间生活费补贴", "living allowance during training")}
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
         self.claimed_year = np.zeros(len(model.workers), dtype=np.int16)  # year of the last allowance, 0 never
         self.spell_rows = np.empty(0, dtype=np.int64)  # trainees whose current spell has been judged
@@ -75,16 +77,14 @@ class TrainingLivingAllowance(Lever):
         return self.p.per_day * self.p.days_per_month
 
     def _grow(self) -> None:
-        n = len(self.model.workers)
-        if n > len(self.claimed_year):
-            self.claimed_year = np.concatenate([self.claimed_year, np.zeros(n - len(self.claimed_year), dtype=np.int16)])
+        self.claimed_year = grown(self.claimed_year, len(self.model.workers))
 
     # --- eligibility ------------------------------------------------------------------------
 
     def target_group(self, rows: np.ndarray) -> np.ndarray:
         """Poverty-registered, hard to employ, zero-employment household, or long unemployed."""
-        w = self.model.workers
-        return w.poverty_registered[rows] | self.model.hard_to_employ(rows) | (w.unemployed_months[rows] >= 12)
+        targeted = groups.in_any(self.model, ["poverty_registered", "hard_to_employ"], rows)
+        return targeted | (self.model.workers.unemployed_months[rows] >= 12)
 
     def eligible(self, rows: np.ndarray) -> np.ndarray:
         w = self.model.workers

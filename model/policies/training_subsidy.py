@@ -2,17 +2,18 @@
 
 Clauses: 000 §三(三)2 (以培训就业率为依据的梯级职业技能培训补贴: the subsidy tiered by the
 trainees' placement rate; free training for the "seven groups"), 000 §三(三)4 (large-scale
-training funded from the UI fund's surplus, 从失业保险基金结余中安排资金), 001 (十三) (registered
+training funded from the unemployment insurance fund's surplus), 001 (十三) (registered
 unemployed, rural transfer labour, graduates and poverty-registered labour trained to a
 certificate; the subsidy for those who pass, 对培训合格的失业人员给予相应补贴).
 
-- eligibility: job seekers (status UNEMPLOYED, in no programme) of the ``groups`` listed
-  (default: the registered unemployed, 城镇登记失业人员; also ``unemployed`` (every job seeker),
-  ``rural_surplus`` (农村转移就业劳动者: rural hukou), ``graduates`` (left school this calendar
-  year or the last: 毕业年度/毕业学年), ``poverty_registered`` (建档立卡贫困劳动力), ``veterans``
-  (退役军人), ``hard_to_employ`` (就业困难人员)), who apply (``take_up``, a fixed propensity per
+- eligibility: job seekers (status UNEMPLOYED, in no programme) of the ``groups`` listed, from
+  the vocabulary of :mod:`lmsim.groups` (default: the registered unemployed,
+  ``registered_unemployed``; also ``unemployed`` (every job seeker), ``rural_surplus``
+  (农村转移就业劳动者: rural hukou), ``recent_graduates`` (here only those who left school this
+  calendar year or the last: 毕业年度/毕业学年, :data:`GRADUATE_WITHIN_YEARS`),
+  ``poverty_registered``, ``veterans``, ``hard_to_employ``), who apply (``take_up``, a fixed propensity per
   person) and have not started a course in the last ``reenrol_after_months``. Other levers may
-  add applicants among the eligible by defining ``training_applicants(rows) -> bool mask``
+  add applicants among the eligible through the ``training_applicants`` hook
   (the living allowance, :mod:`.training_living_allowance`, does). Each month providers take
   at most ``capacity`` new trainees (persons), in a keyed random order;
 - behavioural channel: trainees enter status TRAINING (``programme`` = this lever's code,
@@ -41,21 +42,28 @@ after the last start.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import Field
 
-from ..calendar import year_of
-from ..indicators import WORKING_STATUSES
+from .. import groups
+from ..columns import grown
+from ..groups import group_list
 from ..ledger import Fund, Recipient
-from ..population import Status
-from ..units import Section, Share, Yuan
+from ..population import WORKING_STATUSES, Status
+from ..units import Section, Share, Yuan, param
 from .base import AppliedLeverParams, Lever
 
-Group = Literal[
-    "registered_unemployed", "unemployed", "rural_surplus", "graduates", "poverty_registered", "veterans", "hard_to_employ"
-]
+if TYPE_CHECKING:
+    from ..market import Market
+
+#: the target groups this lever accepts (:mod:`lmsim.groups`)
+Groups = group_list(
+    "registered_unemployed", "unemployed", "rural_surplus", "recent_graduates", "poverty_registered", "veterans", "hard_to_employ"
+)
+#: recent graduates for training: those who left school this calendar year or the last (毕业年度/毕业学年)
+GRADUATE_WITHIN_YEARS = 1
 
 
 class Tier(Section):
@@ -70,45 +78,26 @@ def _default_tiers() -> list[Tier]:
 
 
 class Params(AppliedLeverParams):
-    take_up: Share = Field(
-        0.3, description="share of the eligible who apply (a fixed propensity per person); documented default"
-    )
-    groups: list[Group] = Field(
-        default_factory=lambda: ["registered_unemployed"],
-        description="job-seeker groups eligible (001 (十三), 000 §三(三)2); default the registered unemployed",
-    )
-    capacity: int = Field(
-        140, ge=0, le=10_000_000, description="new training places a month, persons; default 140 (000 §三(三)4: 5,000 / 36)"
-    )
-    course_months: int = Field(3, ge=1, le=36, description="months a course lasts (trainees do not search); documented default 3")
-    completion_rate: Share = Field(0.9, description="share of trainees who pass and earn a certificate; documented default 0.9")
-    search_boost: float = Field(
-        1.3, ge=1.0, le=10.0, description="multiplier on certified completers' search effectiveness; documented default 1.3"
-    )
-    boost_months: int = Field(6, ge=0, le=120, description="months after completion the search boost lasts; documented default 6")
-    standard_subsidy: Yuan = Field(1000.0, description="yuan per certified trainee at the full tier; documented default 1,000")
-    placement_window: int = Field(
-        6, ge=0, le=60, description="months after completion the course's placement rate is measured; documented default 6"
-    )
-    tiers: list[Tier] = Field(
-        default_factory=_default_tiers,
-        description="placement-rate tiers (min_placement, share of standard_subsidy paid); default 0.8: 1.0, 0.6: 0.8, 0: 0.6",
-    )
-    paid_by_ui_fund: bool = Field(
-        False, description="paid from the UI fund's surplus (000 §三(三)4) instead of the employment subsidy fund"
-    )
-    reenrol_after_months: int = Field(
-        12, ge=1, le=600, description="months after a course start before the same person may start another; documented default"
-    )
+    take_up: Share = param(0.3, unit="share", ref="documented default", description="share of the eligible who apply (a fixed propensity per person)")
+    groups: Groups = param(unit="list of registered_unemployed, unemployed, rural_surplus, recent_graduates, poverty_registered, veterans, hard_to_employ", ref="001 (十三), 000 §三(三)2", default_factory=lambda: ["registered_unemployed"], description="job-seeker groups eligible; default the registered unemployed (recent_graduates here: this calendar year or the last)")
+    capacity: int = param(140, unit="persons", ref="000 §三(三)4: 5,000 person-times / 36 months", ge=0, le=10_000_000, description="new training places a month, persons; default 140")
+    course_months: int = param(3, unit="months", ref="documented default", ge=1, le=36, description="months a course lasts (trainees do not search)")
+    completion_rate: Share = param(0.9, unit="share", ref="documented default", description="share of trainees who pass and earn a certificate")
+    search_boost: float = param(1.3, unit="multiplier", ref="documented default", ge=1.0, le=10.0, description="multiplier on certified completers' search effectiveness")
+    boost_months: int = param(6, unit="months", ref="documented default", ge=0, le=120, description="months after completion the search boost lasts")
+    standard_subsidy: Yuan = param(1000.0, unit="yuan", ref="documented default: 1,000", neutral=0.0, description="yuan per certified trainee at the full tier")
+    placement_window: int = param(6, unit="months", ref="documented default", ge=0, le=60, description="months after completion the course's placement rate is measured")
+    tiers: list[Tier] = param(unit="list", ref="000 §三(三)2: 梯级补贴; documented default tiers", neutral=[], default_factory=_default_tiers, description="placement-rate tiers (min_placement, share of standard_subsidy paid); default 0.8: 1.0, 0.6: 0.8, 0: 0.6")
+    paid_by_ui_fund: bool = param(False, unit="yes/no", ref="000 §三(三)4", description="paid from the UI fund's surplus instead of the employment subsidy fund")
+    reenrol_after_months: int = param(12, unit="months", ref="documented default", ge=1, le=600, description="months after a course start before the same person may start another")
 
 
 class TrainingSubsidy(Lever):
-    name = "training_subsidy"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"standard_subsidy": 0.0, "tiers": []}
-    fund = Fund.EMPLOYMENT_SUBSIDY
+    name, fund, Params = "training_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "vocational skills training subsidy (职业技能培训补贴)", "2.7", ("000 §三(三)2", "000 §三(三)4", "001 (十三)")
+    lines: ClassVar = {"training_subsidy": ("职业培训补贴", "vocational training subsidy")}
 
-    def __init__(self, model, params):
+    def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
         n = len(model.workers)
         self.last_start = np.full(n, -1, dtype=np.int32)  # month each person last started a course
@@ -120,27 +109,12 @@ class TrainingSubsidy(Lever):
 
     def _grow(self) -> None:
         n = len(self.model.workers)
-        if n > len(self.last_start):
-            extra = n - len(self.last_start)
-            self.last_start = np.concatenate([self.last_start, np.full(extra, -1, dtype=np.int32)])
-            self.completed = np.concatenate([self.completed, np.full(extra, -1, dtype=np.int32)])
+        self.last_start = grown(self.last_start, n, -1)
+        self.completed = grown(self.completed, n, -1)
 
     def in_groups(self, rows: np.ndarray) -> np.ndarray:
-        m, w = self.model, self.model.workers
-        year = year_of(m.month)
-        tests = {
-            "registered_unemployed": lambda: w.registered[rows],
-            "unemployed": lambda: np.ones(len(rows), dtype=bool),
-            "rural_surplus": lambda: ~w.urban_hukou[rows],
-            "graduates": lambda: (w.graduation_year[rows] >= year - 1) & (w.graduation_year[rows] <= year),
-            "poverty_registered": lambda: w.poverty_registered[rows],
-            "veterans": lambda: w.veteran[rows],
-            "hard_to_employ": lambda: m.hard_to_employ(rows),
-        }
-        found = np.zeros(len(rows), dtype=bool)
-        for group in set(self.p.groups):  # a loop over a handful of groups
-            found |= tests[group]()
-        return found
+        """Which of job seekers ``rows`` belong to one of the lever's ``groups``."""
+        return groups.in_any(self.model, self.p.groups, rows, graduate_within_years=GRADUATE_WITHIN_YEARS)
 
     def eligible(self) -> np.ndarray:
         """Rows of job seekers who may start a course this month."""
@@ -201,10 +175,7 @@ class TrainingSubsidy(Lever):
             return
         ids = w.id[rows]
         applies = self.takes_up(ids)
-        for lever in m.policies.levers:  # other levers (e.g. a living allowance) may draw more in
-            extra = getattr(lever, "training_applicants", None)
-            if extra is not None and lever is not self:
-                applies |= extra(rows)
+        applies |= m.policies.training_applicants(rows)  # other levers (a living allowance) may draw more in
         rows = rows[applies]
         order = np.argsort(self.draw(w.id[rows], 1), kind="stable")
         fits = np.cumsum(w.weight[rows][order].astype(np.float64)) <= self.p.capacity + 1e-9

@@ -1,4 +1,4 @@
-"""``ui_benefit``: the unemployment-insurance benefit (失业保险金) and its extension, catalogue §2.10.
+"""``ui_benefit``: the unemployment-insurance benefit and its extension (延长领取失业保险金期限), catalogue §2.10.
 
 Clauses: 001 (九) (pay the benefit promptly to eligible unemployed people; their medical
 insurance is paid by the UI fund), 004 §28 (where the risk of large-scale unemployment calls
@@ -37,29 +37,25 @@ durations and extend each entitlement by 6 months (a choice of this model).
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 import numpy as np
 from pydantic import Field, field_validator
 
 from .. import rng
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund
 from ..population import Separation, Status
 from ..rng import Purpose
+from ..units import param
 from .base import Lever, LeverParams
 
 
 class Params(LeverParams):
-    benefit_share_of_minimum_wage: Annotated[float, Field(ge=0.0, le=2.0)] | None = Field(
-        None, description="monthly benefit while in force, share of the minimum wage; default: the [ui] level"
-    )
-    duration_months: dict[str, Annotated[int, Field(ge=0, le=60)]] | None = Field(
-        None, description="benefit months by full years of contributions for claims in the window; default: the [ui] table"
-    )
-    extension_months: int = Field(
-        6, ge=0, le=24, description="months added to every entitlement granted in the window (no number in 004 §28: 6 is a choice)"
-    )
+    benefit_share_of_minimum_wage: Annotated[float, Field(ge=0.0, le=2.0)] | None = param(None, unit="share", ref="004 §28 gives no level: default the scenario's [ui] level", description="monthly benefit while in force, share of the minimum wage; default: the [ui] level")
+    duration_months: dict[str, Annotated[int, Field(ge=0, le=60)]] | None = param(None, unit="table months", ref="004 §28 gives no durations: default the scenario's [ui] table", description="benefit months by full years of contributions for claims in the window; default: the [ui] table")
+    extension_months: int = param(6, unit="months", ref="004 §28 (阶段性延长领取失业保险金期限) gives no number: 6 is a choice of this model", neutral=0, ge=0, le=24, description="months added to every entitlement granted in the window")
 
     @field_validator("duration_months")
     @classmethod
@@ -79,10 +75,9 @@ def entitled_months(table: dict[int, int], ui_months: np.ndarray) -> np.ndarray:
 
 
 class UiBenefit(Lever):
-    name = "ui_benefit"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"extension_months": 0}  # no level or duration given: the scenario's [ui] rules
-    fund = Fund.UI
+    name, fund, Params = "ui_benefit", Fund.UI, Params
+    title, catalogue, clauses = "the unemployment-insurance benefit and its extension (延长领取失业保险金期限)", "2.10", ("001 (九)", "004 §28")
+    # no lines of its own: it changes the rules of the engine's ui_benefit lines
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -115,7 +110,8 @@ class UiBenefit(Lever):
         projected = raise_ * float(m.workers.weight[on_benefit].sum())
         self._raise_ok = self.paid_in_year.get(year_of(m.month), 0.0) + projected <= self.p.budget + 1e-9
 
-    def benefit_rules(self, level: float, durations: dict[int, int]) -> tuple[float, dict[int, int]]:
+    def benefit_rules(self, rules: tuple[float, dict[int, int]]) -> tuple[float, dict[int, int]]:
+        level, durations = rules
         self._base = (level, durations)
         if not self._in_force():
             return level, durations
@@ -138,9 +134,7 @@ class UiBenefit(Lever):
     def monthly(self) -> None:
         m, w = self.model, self.model.workers
         n = len(w)
-        if len(self._left) < n:  # rows of newcomers
-            self._left = np.concatenate([self._left, np.zeros(n - len(self._left), dtype=np.int64)])
-            self._extra = np.concatenate([self._extra, np.zeros(n - len(self._extra), dtype=np.int64)])
+        self._left, self._extra = grown(self._left, n), grown(self._extra, n)  # rows of newcomers
         level, table = m.ui_fund.rules()  # the rules in force this month
         base_level, base_table = self._base
         now = w.benefit_months_left

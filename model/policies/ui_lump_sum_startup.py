@@ -27,18 +27,26 @@ from typing import ClassVar
 import numpy as np
 
 from ..ledger import Fund, Recipient
+from ..units import Share, param
 from .base import AppliedLeverParams, Lever
-from .guaranteed_loans import lookup
+from .loan_book import lookup
 
 
 class Params(AppliedLeverParams):
-    pass
+    # the lump sum is the claimant's own remaining benefit: nobody claiming it is neutral
+    take_up: Share = param(1.0, unit="share", ref="outreach and application: a choice of the scenario", neutral=0.0, description="share of those eligible who apply")
 
 
 class UiLumpSumStartup(Lever):
     name = "ui_lump_sum_startup"
     Params: ClassVar = Params
-    neutral: ClassVar = {"take_up": 0.0}  # the lump sum is the claimant's own remaining benefit: nobody claiming it is neutral
+    title: ClassVar = (
+        "the remaining unemployment benefit paid as a lump sum to a recipient who starts a business "
+        "(领取失业保险金期间自主创业的,可一次性发放剩余期限的失业保险金)"
+    )
+    catalogue: ClassVar = "2.6"
+    clauses: ClassVar = ("001 (十一)",)
+    lines: ClassVar = {"ui_lump_sum": ("一次性发放剩余期限失业保险金", "remaining unemployment benefit paid as a lump sum")}
     enters_work = True
     fund = Fund.UI
 

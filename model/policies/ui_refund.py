@@ -6,7 +6,7 @@ firms in arrears must first pay them), 000 §三(一)1, 002 §8, 004 §28.
 - eligibility: an insured firm, alive, without arrears, that applies (``take_up``), whose
   layoffs in the assessed year stay within the threshold: a share of its staff on 1 January
   (``layoff_threshold``; by default the national surveyed-unemployment control target of the
-  year before, 5.5 %, or 6 % for 2020), or ``small_firm_threshold`` (20 %) for firms of at most
+  year before, ``control_target``: 5.5 %, or 6 % for 2020), or ``small_firm_threshold`` (20 %) for firms of at most
   ``small_firm_staff`` (30) staff;
 - behavioural channel: during an assessed year a firm about to cross the threshold holds
   back the layoffs that would cross it when the refund it would lose is worth more than
@@ -24,38 +24,31 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
 from ..calendar import month_of, year_of
 from ..ledger import Fund, Recipient
-from ..population import SIZE_CLASSES, employer_rate
-from ..units import Share
+from ..population import SIZE_CLASSES
+from ..social_insurance import employer_rate
+from ..units import Dated, Share, param
 from .base import AppliedLeverParams, Lever
-
-#: national urban surveyed-unemployment control target by year (catalogue §2.1, REGIONS §0.4)
-CONTROL_TARGET = {2020: 0.06}
-CONTROL_TARGET_DEFAULT = 0.055
+from .control_target import control_target_param, previous_year_target
 
 
 class Params(AppliedLeverParams):
-    share: Share = Field(0.5, description="share of the assessed year's UI premiums refunded")
-    share_by_size: dict[str, Share] = Field(
-        default_factory=dict, description="share by size class (micro, small, medium, large), overriding share"
-    )
-    layoff_threshold: Share | None = Field(
-        None, description="highest layoff rate that keeps the refund; default: the previous year's national control target"
-    )
-    small_firm_staff: int = Field(30, ge=0, description="firms of at most this many staff use small_firm_threshold")
-    small_firm_threshold: Share = Field(0.2, description="highest layoff rate for small firms")
-    payment_month: int = Field(3, ge=1, le=12, description="month of the following year the refund is paid")
-    hold_months: float = Field(1.0, ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
+    share: Share = param(0.5, unit="share", ref="001 (七): 50 % of last year's premiums", neutral=0.0, description="share of the assessed year's UI premiums refunded")
+    share_by_size: dict[str, Share] = param(default_factory=dict, unit="table share", ref="later national rules (catalogue §2.1: 60 % small and medium, 30 % large)", description="share by size class (micro, small, medium, large), overriding share")
+    layoff_threshold: Share | None = param(None, unit="share", ref="catalogue §2.1: national practice, the control target of the year before", description="highest layoff rate that keeps the refund; default: the previous year's national control target")
+    control_target: Dated[Share] = control_target_param()
+    small_firm_staff: int = param(30, unit="persons", ref="catalogue §2.1: firms with at most 30 insured staff", ge=0, description="firms of at most this many staff use small_firm_threshold")
+    small_firm_threshold: Share = param(0.2, unit="share", ref="catalogue §2.1: at most 20 % of staff for firms with at most 30 insured staff", description="highest layoff rate for small firms")
+    payment_month: int = param(3, unit="month of the year, 1-12", ref="documented default: the refund is paid early in the following year", ge=1, le=12, description="month of the following year the refund is paid")
+    hold_months: float = param(1.0, unit="months", ref="documented default 1: a behavioural choice of this model", ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
 
 
 class UiRefund(Lever):
-    name = "ui_refund"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"share": 0.0}
-    fund = Fund.UI
+    name, fund, Params = "ui_refund", Fund.UI, Params
+    title, catalogue, clauses = "unemployment-insurance stable-post refund (失业保险稳岗返还)", "2.1", ("001 (七)", "000 §三(一)1", "002 §8", "004 §28")
+    lines: ClassVar = {"ui_refund": ("失业保险稳岗返还", "unemployment-insurance stable-post refund")}
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -67,7 +60,7 @@ class UiRefund(Lever):
     def threshold(self, year: int) -> float:
         if self.p.layoff_threshold is not None:
             return self.p.layoff_threshold
-        return CONTROL_TARGET.get(year - 1, CONTROL_TARGET_DEFAULT)
+        return previous_year_target(self.p.control_target, year)
 
     def share(self) -> np.ndarray:
         size = self.model.firms.size_class()
@@ -115,5 +108,4 @@ class UiRefund(Lever):
         self._due = None
         clear = f.alive[rows] & (f.arrears[rows] == 0)  # arrears must be paid before a refund
         rows, amount = rows[clear], amount[clear]
-        paid = self.pay("ui_refund", amount, Recipient.FIRM, rows, f.weight[rows].astype(np.float64))
-        f.cash[rows[paid]] += amount[paid]
+        self.pay("ui_refund", amount, Recipient.FIRM, rows, f.weight[rows].astype(np.float64))

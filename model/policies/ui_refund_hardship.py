@@ -13,7 +13,7 @@ recoverable firms from the UI fund).
   (log demand relative to normal at least ``demand_floor``, default -0.3, i.e. demand at least
   74 % of normal: the seeds give no test), whose layoffs this year stay within the threshold
   (as ``ui_refund``: ``layoff_threshold``, by default the national surveyed-unemployment
-  control target of the year before, 5.5 % or 6 % for 2020, of staff on 1 January; or
+  control target of the year before, ``control_target``: 5.5 % or 6 % for 2020, of staff on 1 January; or
   ``small_firm_threshold`` (20 %) for firms of at most ``small_firm_staff`` (30)); once per
   firm in the window (arrears do not bar it: a firm short of cash is in arrears by nature);
 - behavioural channel: the cash keeps a firm from closing (firms close after
@@ -22,7 +22,7 @@ recoverable firms from the UI fund).
   its threshold when the refund is worth more than ``hold_months`` months of the labour cost of
   the workers it keeps;
 - payment: ``formula`` ``benefit`` = ``months`` (6) x the UI benefit a month
-  (:meth:`UnemploymentInsuranceFund.benefit_amount`) x insured staff, or ``contributions`` =
+  (:meth:`lmsim.agencies.UnemploymentInsuranceFund.benefit_amount`) x insured staff, or ``contributions`` =
   ``contribution_share`` (50 %) x ``months`` x the month's contributions of the firm and its
   staff (all rates in force x the insured contribution base); paid by the UI fund in the month
   the firm qualifies, into its cash;
@@ -35,39 +35,33 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
 
 from .. import firms as firm_rules
 from ..calendar import year_of
+from ..columns import grown
 from ..ledger import Fund, Recipient
-from ..population import employer_rate, total_rate
-from ..units import Share
+from ..social_insurance import employer_rate, total_rate
+from ..units import Dated, Share, param
 from .base import AppliedLeverParams, Lever
-from .ui_refund import CONTROL_TARGET, CONTROL_TARGET_DEFAULT
+from .control_target import control_target_param, previous_year_target
 
 
 class Params(AppliedLeverParams):
-    formula: Literal["benefit", "contributions"] = Field(
-        "benefit", description="benefit: months x UI benefit x insured staff; contributions: share x months of contributions"
-    )
-    months: int = Field(6, ge=0, le=24, description="months of benefit or contributions the refund is worth (001 (七))")
-    contribution_share: Share = Field(0.5, description="share of the months' contributions refunded (001 (七))")
-    demand_floor: float = Field(
-        -0.3, ge=-3.0, le=0.0, description="lowest log demand (relative to normal) that counts as prospects of recovery"
-    )
-    layoff_threshold: Share | None = Field(
-        None, description="highest layoff rate this year that counts as keeping staff; default the previous year's control target"
-    )
-    small_firm_staff: int = Field(30, ge=0, description="firms of at most this many staff use small_firm_threshold")
-    small_firm_threshold: Share = Field(0.2, description="highest layoff rate for small firms")
-    hold_months: float = Field(1.0, ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
+    formula: Literal["benefit", "contributions"] = param("benefit", unit="one of benefit, contributions", ref="001 (七): either of the two", description="benefit: months x UI benefit x insured staff; contributions: share x months of contributions")
+    months: int = param(6, unit="months", ref="001 (七)", neutral=0, ge=0, le=24, description="months of benefit or contributions the refund is worth")
+    contribution_share: Share = param(0.5, unit="share", ref="001 (七)", neutral=0.0, description="share of the months' contributions refunded")
+    demand_floor: float = param(-0.3, unit="log points", ref="documented default -0.3 (demand at least 74 % of normal): the seeds give no test", ge=-3.0, le=0.0, description="lowest log demand (relative to normal) that counts as prospects of recovery")
+    layoff_threshold: Share | None = param(None, unit="share", ref="catalogue §2.1: national practice, the control target of the year before", description="highest layoff rate this year that counts as keeping staff; default the previous year's control target")
+    control_target: Dated[Share] = control_target_param()
+    small_firm_staff: int = param(30, unit="persons", ref="catalogue §2.1: firms with at most 30 insured staff", ge=0, description="firms of at most this many staff use small_firm_threshold")
+    small_firm_threshold: Share = param(0.2, unit="share", ref="catalogue §2.1: at most 20 % of staff for firms with at most 30 insured staff", description="highest layoff rate for small firms")
+    hold_months: float = param(1.0, unit="months", ref="documented default 1: a behavioural choice of this model", ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
 
 
 class UiRefundHardship(Lever):
-    name = "ui_refund_hardship"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"months": 0, "contribution_share": 0.0}
-    fund = Fund.UI
+    name, fund, Params = "ui_refund_hardship", Fund.UI, Params
+    title, catalogue, clauses = "enhanced stable-post refund for firms in temporary difficulty (困难企业稳岗返还)", "2.1", ("001 (七)", "000 §三(一)1")
+    lines: ClassVar = {"ui_refund_hardship": ("困难企业稳岗返还", "stable-post refund to firms in temporary difficulty")}
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -81,7 +75,7 @@ class UiRefundHardship(Lever):
         year = year_of(self.model.month)
         rate = self.p.layoff_threshold
         if rate is None:
-            rate = CONTROL_TARGET.get(year - 1, CONTROL_TARGET_DEFAULT)
+            rate = previous_year_target(self.p.control_target, year)
         small = f.staff_year_start <= self.p.small_firm_staff
         return np.floor(np.where(small, self.p.small_firm_threshold, rate) * f.staff_year_start + 1e-9)
 
@@ -130,12 +124,9 @@ class UiRefundHardship(Lever):
             return
         amount = self.refund()[rows]
         paid = self.pay("ui_refund_hardship", amount, Recipient.FIRM, rows, f.weight[rows].astype(np.float64))
-        f.cash[rows[paid]] += amount[paid]
         self.admit(f.weight[rows[paid]])
         self.claimed[rows[amount > 0]] = True
 
     def _grow(self) -> None:
         """Firms that entered since the last look have no decided claim."""
-        n = len(self.model.firms)
-        if n > len(self.claimed):
-            self.claimed = np.concatenate([self.claimed, np.zeros(n - len(self.claimed), dtype=bool)])
+        self.claimed = grown(self.claimed, len(self.model.firms))

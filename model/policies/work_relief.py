@@ -6,8 +6,8 @@ against large-scale unemployment), 004 §2 (at least 70 % of the new jobs of fun
 go to local labour, T-local-share).
 
 - eligibility: unemployed residents not in another programme who take a job (``take_up``),
-  only rural-hukou labour with ``rural_only``; local labour (local household registration,
-  本地户籍) is placed first, others only while they hold at most ``1 - local_share`` of the
+  only rural surplus labour (rural hukou, :mod:`lmsim.groups`) with ``rural_only``; local
+  labour (local household registration, 本地户籍) is placed first, others only while they hold at most ``1 - local_share`` of the
   ``jobs``; within each group the order is a keyed random draw;
 - behavioural channel: placement. Each month of the window the open jobs (``jobs`` persons at
   a time, less those occupied) are filled; a person placed takes status PUBLIC_WELFARE with
@@ -21,7 +21,7 @@ go to local labour, T-local-share).
   placed in the month).
 
 Defaults no document gives: the pay (the minimum wage) and a spell of 6 months (a season of
-project work). The placement machinery is :class:`~.public_welfare_posts.Placement`.
+project work). The placement machinery is :class:`~.placement.Placement`.
 """
 
 from __future__ import annotations
@@ -29,35 +29,34 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
 
+from .. import groups
 from ..ledger import Fund
-from ..units import Share, Yuan
+from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
-from .public_welfare_posts import Placement, fill_places
+from .placement import Placement, fill_places
 
 
 class Params(AppliedLeverParams):
-    jobs: float = Field(0.0, ge=0.0, description="work-relief jobs open at a time, persons")
-    wage: Yuan | None = Field(None, description="yuan a month paid to a worker; default the region's minimum wage")
-    months: int = Field(6, ge=1, le=36, description="months of one spell of project work (default 6, a season; no document gives a number)")
-    local_share: Share = Field(0.7, description="least share of the jobs kept for local labour (004 §2: at least 70 %)")
-    rural_only: bool = Field(False, description="only rural-hukou labour (农村劳动力) is placed")
+    jobs: float = param(0.0, unit="persons", ref="002 §6", neutral=0.0, ge=0.0, description="work-relief jobs open at a time, persons")
+    wage: Yuan | None = param(None, unit="yuan", ref="documented default: the region's minimum wage", description="yuan a month paid to a worker; default the region's minimum wage")
+    months: int = param(6, unit="months", ref="documented default: a season of project work; no document gives a number", ge=1, le=36, description="months of one spell of project work (default 6, a season)")
+    local_share: Share = param(0.7, unit="share", ref="004 §2", description="least share of the jobs kept for local labour (004 §2: at least 70 %)")
+    rural_only: bool = param(False, unit="yes/no", ref="002 §6 (群众就近务工): a choice of the scenario", description="only rural-hukou labour (rural surplus labour) is placed")
 
 
 class WorkRelief(Placement, Lever):
-    name = "work_relief"
-    Params: ClassVar = Params
-    neutral: ClassVar = {"jobs": 0.0}
+    name, fund, Params = "work_relief", Fund.EMPLOYMENT_SUBSIDY, Params
+    title, catalogue, clauses = "work relief in public projects (以工代赈)", "2.10", ("002 §6", "004 §28", "004 §2")
+    lines: ClassVar = {"work_relief": ("以工代赈劳务报酬", "work-relief wages")}
     enters_work = True
-    fund = Fund.EMPLOYMENT_SUBSIDY
     line = "work_relief"
 
     def select(self, candidates: np.ndarray) -> np.ndarray:
         w = self.model.workers
         room = self.p.jobs - self.occupied()
         if self.p.rural_only:
-            candidates = candidates[~w.urban_hukou[candidates]]
+            candidates = candidates[groups.members(self.model, "rural_surplus", candidates)]  # all unemployed: resident
         if room <= 0 or len(candidates) == 0:
             return candidates[:0]
         candidates = candidates[np.argsort(self.draw(w.id[candidates], 0), kind="stable")]
