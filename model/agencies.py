@@ -32,21 +32,22 @@ LINES: dict[str, tuple[str, str]] = {
 
 
 class PublicEmploymentService(mesa.Agent):
-    """Registers unemployed job seekers (失业登记)."""
+    """Registers unemployed job seekers (失业登记) and takes them off the register by the rules
+    (:meth:`lmsim.statistics.Registers.deregister`)."""
 
     model: Market
 
     def register(self) -> None:
         m = self.model
         w, beh = m.workers, m.scenario.behaviour
-        if beh.registration_rate == 0 and beh.registration_rate_other == 0:
-            return
-        candidates = m.rows_in(Status.UNEMPLOYED)
-        candidates = candidates[~w.registered[candidates]]
-        urban_local = w.urban_hukou[candidates] & w.local[candidates]
-        rate = np.where(urban_local, beh.registration_rate, beh.registration_rate_other)
-        joins = rng.bernoulli(m.seed, w.id[candidates], m.month, Purpose.REGISTRATION, rate)
-        w.registered[candidates[joins]] = True
+        seekers = m.rows_in(Status.UNEMPLOYED)
+        if beh.registration_rate or beh.registration_rate_other:
+            candidates = seekers[~w.registered[seekers]]
+            urban_local = w.urban_hukou[candidates] & w.local[candidates]
+            rate = np.where(urban_local, beh.registration_rate, beh.registration_rate_other)
+            joins = rng.bernoulli(m.seed, w.id[candidates], m.month, Purpose.REGISTRATION, rate)
+            w.registered[candidates[joins]] = True
+        m.registers.deregister(np.concatenate([seekers, m.rows_in(Status.INACTIVE)]))
 
 
 class UnemploymentInsuranceFund(mesa.Agent):

@@ -9,11 +9,22 @@ Definitions (the report states them too):
   scenario's own targets, evaluated on the baseline runs as well);
 - **outlays**: yuan paid out by fund and line item, per year and in total (means over
   replications, so that lines add up to totals), and their change against the baseline;
-- **cost per net job**: the change in outlays over the horizon divided by the change in
-  persons in work at the end of the horizon;
-- **deadweight**: of the people a lever paid for entering work (hires, placements,
-  start-ups), the share who were in work at the end of the same month in the baseline run
-  with the same random numbers, person by person;
+- **regular employment and programme posts**: persons in work outside programme posts
+  (employees and the self-employed) and persons in programme posts (public-welfare posts,
+  work relief, subsidised internships) are reported apart, never added together: a package
+  that fills posts raises programme posts, and only work outside them is a net job;
+- **transferred employment**: persons organised labour export took out of the region count as
+  transfer employment (the official ``transferred_employment``), not as jobs lost; regular
+  employment in the region falls by them all the same, as they left;
+- **cost per net regular job**: the change in outlays over the horizon divided by the change
+  in regular employment at the end of the horizon (persons in programme posts are not jobs
+  bought: their wages are outlays);
+- **deadweight**: of the people a lever admitted, the share in work in the baseline run with
+  the same random numbers, person by person, at the lever's outcome horizon
+  (``outcome_months`` after the admission month: 0 for levers paying for an entry into work,
+  such as hires, placements and start-ups; the horizon evaluations use for programmes, such
+  as 12 months for training and 6 for employment services). People whose horizon falls after
+  the last simulated month are left out of the share and counted as ``beyond_horizon``;
 - **displacement**: the change in the monthly job-finding rate of unemployed people no lever
   admitted, against the same people in the baseline (percentage points);
 - **attribution**: each lever's effect and cost measured by removing it from the package
@@ -38,12 +49,15 @@ from .targets import evaluate as evaluate_targets
 #: indicator -> how a period aggregates it
 INDICATORS: dict[str, Aggregate] = {
     "new_urban_jobs": "sum",
-    "in_work": "last",
+    "regular_employment": "last",
+    "programme_posts": "last",
+    "transferred_employment": "sum",
     "surveyed_unemployment_rate": "mean",
     "registered_unemployment_rate": "mean",
     "youth_unemployment_rate": "mean",
     "graduate_employment_rate": "last",
     "zero_employment_households": "last",
+    "zero_employment_cleared_share": "min",
     "startups": "sum",
 }
 LEVEL = 0.90
@@ -98,10 +112,11 @@ def replication_tables(base: RunOutput, scen: RunOutput, scenario: Scenario) -> 
                        suffixes=("_baseline", "_scenario"))
     outlays = pd.merge(outlays_by_year(base.flows), outlays_by_year(scen.flows), on=["fund", "line", "period"], how="outer",
                        suffixes=("_baseline", "_scenario")).fillna(0.0)
-    in_work = values.query("indicator == 'in_work' and period == 'horizon'").iloc[0]
+    horizon = values[values["period"] == "horizon"].set_index("indicator")
     totals = pd.DataFrame([{
         "outlays_baseline": base.flows["outflow"].sum(), "outlays_scenario": scen.flows["outflow"].sum(),
-        "in_work_baseline": in_work["value_baseline"], "in_work_scenario": in_work["value_scenario"],
+        **{f"{name}_{side}": horizon.loc[name, f"value_{side}"]
+           for name in ("regular_employment", "programme_posts") for side in ("baseline", "scenario")},
     }])
     return {"indicators": values, "targets": targets, "outlays": outlays, "totals": totals,
             "deadweight": deadweight(base, scen), "displacement": displacement(base, scen)}
@@ -109,28 +124,40 @@ def replication_tables(base: RunOutput, scen: RunOutput, scenario: Scenario) -> 
 
 def indicator_values(monthly: pd.DataFrame) -> pd.DataFrame:
     """Each indicator of :data:`INDICATORS` per calendar year and over the horizon; months
-    without a value (a graduate rate before the first cohort) are left out."""
-    m = monthly.assign(in_work=monthly["employed"] + monthly["self_employed"]).set_index("date")
+    without a value (a graduate rate before the first cohort) are left out. Persons in work
+    are given as regular employment and programme posts, not as their sum."""
+    m = monthly.set_index("date")
     first, last = parse_month(monthly["date"].iloc[0]), parse_month(monthly["date"].iloc[-1])
     periods = [*calendar_years(first, last), Period("horizon", first, last)]
     rows = [(indicator, p.label, aggregate(m[indicator].dropna(), p, how)) for indicator, how in INDICATORS.items() for p in periods]
     return pd.DataFrame(rows, columns=["indicator", "period", "value"])
 
 
+DEADWEIGHT_COLUMNS = ["lever", "outcome_months", "admitted", "measured", "deadweight", "beyond_horizon"]
+
+
 def deadweight(base: RunOutput, scen: RunOutput) -> pd.DataFrame:
-    """Per lever that pays for entries into work: persons admitted, and of them persons in
-    work at the end of the same month in the baseline run (weighted)."""
+    """Per lever that admitted persons (weighted): persons admitted; of them, those whose
+    outcome horizon (the lever's ``outcome_months`` after the admission month) falls inside the
+    run (``measured``) and those it falls beyond (``beyond_horizon``); and of the measured,
+    persons in work at their horizon in the baseline run (``deadweight``)."""
     adm = scen.admissions
-    adm = adm[adm["lever"].map(lambda name: REGISTRY[name].enters_work)]
     if adm.empty or base.paths is None:
-        return pd.DataFrame(columns=["lever", "admitted", "deadweight"])
+        return pd.DataFrame(columns=DEADWEIGHT_COLUMNS)
     month_index = {d: i for i, d in enumerate(base.monthly["date"])}
+    last = len(base.monthly) - 1
+    horizon = adm["lever"].map(lambda name: REGISTRY[name].outcome_months).to_numpy(dtype=np.int64)
+    at = adm["date"].map(month_index).to_numpy(dtype=np.int64) + horizon
+    inside = at <= last
+    ids, weight = adm["worker_id"].to_numpy(dtype=np.int64), adm["weight"].to_numpy(dtype=np.float64)
     flags = np.zeros(len(adm), dtype=bool)
-    for date, rows in adm.groupby("date").indices.items():
-        flags[rows] = base.paths.flags("in_work", month_index[date], adm["worker_id"].to_numpy()[rows])
-    frame = pd.DataFrame({"lever": adm["lever"].to_numpy(), "admitted": adm["weight"].to_numpy(),
-                          "deadweight": np.where(flags, adm["weight"].to_numpy(), 0.0)})
-    return frame.groupby("lever", as_index=False).sum()
+    for t in np.unique(at[inside]):
+        rows = np.flatnonzero(inside & (at == t))
+        flags[rows] = base.paths.flags("in_work", int(t), ids[rows])
+    frame = pd.DataFrame({"lever": adm["lever"].to_numpy(), "outcome_months": horizon, "admitted": weight,
+                          "measured": np.where(inside, weight, 0.0), "deadweight": np.where(flags, weight, 0.0),
+                          "beyond_horizon": np.where(inside, 0.0, weight)})
+    return frame.groupby(["lever", "outcome_months"], as_index=False).sum()[DEADWEIGHT_COLUMNS]
 
 
 def displacement(base: RunOutput, scen: RunOutput) -> pd.DataFrame:
@@ -204,31 +231,42 @@ def _outlays(long: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cost_per_job(long: pd.DataFrame) -> pd.DataFrame:
+    """Cost per net regular job (outside programme posts); the net change in programme posts
+    is shown beside it and enters no ratio."""
     long = long.assign(net_outlays=long["outlays_scenario"] - long["outlays_baseline"],
-                       net_jobs=long["in_work_scenario"] - long["in_work_baseline"])
+                       net_jobs=long["regular_employment_scenario"] - long["regular_employment_baseline"],
+                       net_programme_posts=long["programme_posts_scenario"] - long["programme_posts_baseline"])
     long["cost_per_job"] = np.where(long["net_jobs"] > 0, long["net_outlays"] / long["net_jobs"].where(long["net_jobs"] > 0), np.nan)
     rows = []
     for scenario, g in long.groupby("scenario", sort=False):
         rows.append({"scenario": scenario,
                      **dict(zip(("net_outlays", "net_outlays_low", "net_outlays_high"), band(g["net_outlays"], LEVEL))),
-                     **dict(zip(("net_jobs", "net_jobs_low", "net_jobs_high"), band(g["net_jobs"], LEVEL))),
+                     **dict(zip(("net_regular_jobs", "net_regular_jobs_low", "net_regular_jobs_high"), band(g["net_jobs"], LEVEL))),
+                     **dict(zip(("net_programme_posts", "net_programme_posts_low", "net_programme_posts_high"),
+                                band(g["net_programme_posts"], LEVEL))),
                      **dict(zip(("cost_per_job", "cost_per_job_low", "cost_per_job_high"), band(g["cost_per_job"], LEVEL))),
                      "cost_per_job_of_means": g["net_outlays"].mean() / g["net_jobs"].mean() if g["net_jobs"].mean() > 0 else np.nan,
-                     "replications_without_net_jobs": int((g["net_jobs"] <= 0).sum())})
+                     "replications_without_net_regular_jobs": int((g["net_jobs"] <= 0).sum())})
     return pd.DataFrame(rows)
 
 
 def _deadweight(long: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and lever: persons admitted and beyond the horizon (means over
+    replications), and the deadweight share of the measured (pooled, with the 90 % interval of
+    the replications' shares); no share when nobody's horizon fell inside the run."""
+    columns = ["scenario", "lever", "outcome_months", "admitted", "beyond_horizon", "deadweight_share", "share_low", "share_high"]
     if long.empty:
-        return pd.DataFrame(columns=["scenario", "lever", "admitted", "deadweight_share", "share_low", "share_high"])
-    long = long.assign(share=long["deadweight"] / long["admitted"])
+        return pd.DataFrame(columns=columns)
+    long = long.assign(share=long["deadweight"] / long["measured"].where(long["measured"] > 0))
     runs = long.groupby("scenario")["replication"].nunique()
     rows = []
-    for (scenario, lever), g in long.groupby(["scenario", "lever"], sort=False):
+    for (scenario, lever, months), g in long.groupby(["scenario", "lever", "outcome_months"], sort=False):
         _, lo, hi = band(g["share"], LEVEL)
-        rows.append({"scenario": scenario, "lever": lever, "admitted": g["admitted"].sum() / runs[scenario],
-                     "deadweight_share": g["deadweight"].sum() / g["admitted"].sum(), "share_low": lo, "share_high": hi})
-    return pd.DataFrame(rows)
+        measured = g["measured"].sum()
+        rows.append({"scenario": scenario, "lever": lever, "outcome_months": int(months), "admitted": g["admitted"].sum() / runs[scenario],
+                     "beyond_horizon": g["beyond_horizon"].sum() / runs[scenario],
+                     "deadweight_share": g["deadweight"].sum() / measured if measured > 0 else np.nan, "share_low": lo, "share_high": hi})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _displacement(long: pd.DataFrame) -> pd.DataFrame:
@@ -266,18 +304,20 @@ def _attribution(reps: Replications, attribution: dict[str, dict[str, str]], dea
     rows = []
     for package, without in attribution.items():
         for lever, label in without.items():
-            d_jobs, d_out, d_new = [], [], []
+            d_jobs, d_posts, d_out, d_new = [], [], [], []
             for k in range(reps.runs):
                 full, less = reps.load(package, k), reps.load(label, k)
                 a, b = indicator_values(full.monthly), indicator_values(less.monthly)
                 pick = lambda v, ind: float(v.query("indicator == @ind and period == 'horizon'")["value"].iloc[0])  # noqa: E731
-                d_jobs.append(pick(a, "in_work") - pick(b, "in_work"))
+                d_jobs.append(pick(a, "regular_employment") - pick(b, "regular_employment"))
+                d_posts.append(pick(a, "programme_posts") - pick(b, "programme_posts"))
                 d_new.append(pick(a, "new_urban_jobs") - pick(b, "new_urban_jobs"))
                 d_out.append(full.flows["outflow"].sum() - less.flows["outflow"].sum())
             share = dead.query("scenario == @package and lever == @lever")["deadweight_share"]
             rows.append({
                 "scenario": package, "lever": lever,
-                **dict(zip(("net_jobs", "net_jobs_low", "net_jobs_high"), band(d_jobs, LEVEL))),
+                **dict(zip(("net_regular_jobs", "net_regular_jobs_low", "net_regular_jobs_high"), band(d_jobs, LEVEL))),
+                **dict(zip(("net_programme_posts", "net_programme_posts_low", "net_programme_posts_high"), band(d_posts, LEVEL))),
                 **dict(zip(("new_urban_jobs", "new_urban_jobs_low", "new_urban_jobs_high"), band(d_new, LEVEL))),
                 **dict(zip(("outlays", "outlays_low", "outlays_high"), band(d_out, LEVEL))),
                 "cost_per_job_of_means": np.mean(d_out) / np.mean(d_jobs) if np.mean(d_jobs) > 0 else np.nan,

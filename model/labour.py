@@ -60,8 +60,7 @@ def participation(model: Market) -> None:
     drop = unemployed[rng.bernoulli(model.seed, w.id[unemployed], model.month, Purpose.PARTICIPATION, beh.discouragement_rate)]
     inactive = model.rows_in(Status.INACTIVE)
     back = inactive[rng.bernoulli(model.seed, w.id[inactive], model.month, Purpose.PARTICIPATION, beh.reentry_rate, sub=1)]
-    model.set_status(drop, Status.INACTIVE)
-    w.registered[drop] = False
+    model.set_status(drop, Status.INACTIVE)  # they stay on the register until the rules take them off
     model.set_status(back, Status.UNEMPLOYED)
     w.unemployed_months[back] = 0
 
@@ -166,6 +165,7 @@ def match(model: Market, open_posts: np.ndarray) -> np.ndarray:
     offer = f.wage[employer] * BAND_PREMIUM[f.skill_band[employer]] * np.exp(beh.offer_wage_dispersion * z)
     offer = np.maximum(offer, model.scenario.region.minimum_wage)
     accept = offer + model.policies.offer_top_up(seekers, employer) >= reservation_wage(model, seekers)
+    model.registers.refused(seekers[~accept])
     hire(model, seekers[accept], employer[accept], offer[accept])
     return open_posts - np.bincount(employer[accept], minlength=len(f))
 

@@ -18,6 +18,7 @@ from . import kernels
 from .ledger import FUND_NAMES, Ledger
 from .population import WORKING_STATUSES, Firms, Separation, Status, Workers
 from .social_insurance import base_limits
+from .statistics import REGISTERED_WORK, Registers
 
 if TYPE_CHECKING:
     from .agencies import PublicEmploymentService, UnemploymentInsuranceFund
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 FLOWS = (
     "hires", "quits", "layoffs", "exit_separations", "retirements_from_work", "departures_from_work",
     "new_jobs_gross", "startups", "business_failures", "firm_entries", "firm_exits", "retirements",
-    "out_migrants", "in_migrants", "school_leavers", "registered_into_work",
+    "out_migrants", "in_migrants", "school_leavers", "registered_into_work", "exported",
 )
 
 #: lookup: is a status one of people in work?
@@ -66,6 +67,8 @@ class Market(mesa.Model):
         self.indicators: dict[str, float | str] = {}
         self._job_losers: list[np.ndarray] = []
         self._rows_by_status: dict[Status, np.ndarray] = {}
+        #: what the agencies record, apart from the economy itself (official statistics)
+        self.registers = Registers(self)
 
     # --- shared operations on the populations -----------------------------------------
 
@@ -83,6 +86,8 @@ class Market(mesa.Model):
             grown = np.zeros(max(int(households.max()) + 1, 2 * len(self.household_working)), dtype=np.int64)
             grown[: len(self.household_working)] = self.household_working
             self.household_working = grown
+        if REGISTERED_WORK[status]:
+            self.registers.entered_work(rows, w.status[rows], status)
         kernels.count_working_moves(households, w.status[rows], _IS_WORKING, _IS_WORKING[status], self.household_working)
         w.status[rows] = status
         self._rows_by_status.clear()
@@ -124,6 +129,8 @@ class Market(mesa.Model):
         working = np.isin(w.status[rows], (Status.EMPLOYED, Status.SELF_EMPLOYED))
         from_work = "retirements_from_work" if status == Status.RETIRED else "departures_from_work"
         self.count(from_work, w.weight[rows[working]].sum())
+        if status == Status.RETIRED:
+            self.registers.retired_from_work(rows[working])
         self.count(flow, w.weight[rows].sum())
         owners = rows[(w.status[rows] == Status.SELF_EMPLOYED) & (w.employer[rows] >= 0)]
         f.owner[w.employer[owners]] = -1

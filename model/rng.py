@@ -59,6 +59,9 @@ class Purpose(IntEnum):
     TAKE_UP = 26
     BUDGET_QUEUE = 27
     POLICY = 28  # a lever's own draws: sub = the lever's key plus an offset
+    RECORDING = 29  # whether employment registration records an entry into work
+    CONTACT = 30  # whether a registered unemployed person is in contact with the service
+    SURVEY = 31  # whether a person is in the labour force survey's sample
 
 
 def key(seed: int, month: int, purpose: int, sub: int = 0) -> np.uint64:

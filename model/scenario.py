@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 from .calendar import format_month, parse_month
 from .policies import Policies
 from .targets import Target
+from .statistics import Statistics
 from .units import ALWAYS, Dated, Month, NonNegative, Positive, Section, Share, Yuan, param
 
 
@@ -299,6 +300,7 @@ class Scenario(Section):
     funds: Funds = Field(default_factory=Funds)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     demography: Demography = Field(default_factory=Demography)
+    statistics: Statistics = Field(default_factory=Statistics)
     shocks: list[Shock] = Field(default_factory=list)
     policies: Policies = Field(default_factory=Policies)
     targets: dict[str, Target] = Field(default_factory=dict)

@@ -66,6 +66,7 @@ class LabourMarket(Market):
 
     def step(self) -> None:
         self.flows = dict.fromkeys(FLOWS, 0.0)
+        self.registers.reset_month()
         self._job_losers = []
         if month_of(self.month) == 1 and self.month != self.scenario.scenario.start_month:
             self.policies.year_end()

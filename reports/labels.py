@@ -25,12 +25,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "median_band": ("中位数及90%区间", "median and 90 % band"),
     "outlays_by_line": ("各支出项目月度支出(均值)", "outlays by line item a month (mean)"),
     "balance_fan": ("基金余额(中位数, 50%和90%区间)", "fund balance (median, 50 % and 90 % bands)"),
-    "cost_per_job": ("每个净新增就业岗位成本", "cost per net job"),
-    "deadweight": ("无谓损失(本会发生的比例)", "deadweight (share that would have happened anyway)"),
+    "cost_per_job": ("每个净新增常规就业岗位成本", "cost per net regular job"),
+    "deadweight": ("无谓损失(本会就业的比例)", "deadweight (share in work anyway, at each lever's horizon)"),
     "attainment": ("目标实现概率", "probability of meeting each target"),
     "net_effects": ("相对基准情景的净效应", "net effects against the baseline"),
     "outlays": ("各基金支出", "outlays by fund and line item"),
-    "cost_table": ("成本效益", "cost per net job"),
+    "cost_table": ("成本效益(常规就业, 不含政策性岗位)", "cost per net regular job (programme posts apart)"),
     "deadweight_table": ("无谓损失与挤出效应", "deadweight and displacement"),
     "attribution": ("分项政策贡献(逐项剔除法)", "attribution by lever (remove one at a time)"),
     "targets_table": ("目标实现", "targets"),
@@ -41,8 +41,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "outlay_change": ("支出变化", "change in outlays"),
     "ratio_of_means": ("均值之比", "ratio of means"),
     "per_replication": ("逐次模拟中位数", "per replication median"),
-    "without_net_jobs": ("次模拟无净新增就业", "replications without net jobs"),
-    "no_net_jobs": ("无净新增就业, 不适用", "not defined: no net jobs on average"),
+    "without_net_jobs": ("次模拟无净新增常规就业", "replications without net regular jobs"),
+    "no_net_jobs": ("无净新增常规就业, 不适用", "not defined: no net regular jobs on average"),
 }
 
 

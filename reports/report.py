@@ -137,23 +137,30 @@ def headline(c: Comparison, names: dict[str, str], lang: str) -> list[str]:
         cost = t["cost_per_job"].query("scenario == @s").iloc[0]
         jobs, u = net.loc["new_urban_jobs"], net.loc["surveyed_unemployment_rate"]
         lines.append(f"{names[s]}: {label('new_urban_jobs', lang)} {jobs['net']:+,.0f} [{jobs['net_low']:+,.0f}, {jobs['net_high']:+,.0f}]; "
-                     f"{label('surveyed_unemployment_rate', lang)} {100 * u['net']:+.2f} pp [{100 * u['net_low']:+.2f}, {100 * u['net_high']:+.2f}]; "
-                     f"{label('in_work', lang)} {net.loc['in_work', 'net']:+,.0f}")
-        if np.isnan(cost["cost_per_job_of_means"]):  # no net jobs on average: a cost per job means nothing
+                     f"{label('surveyed_unemployment_rate', lang)} {100 * u['net']:+.2f} pp [{100 * u['net_low']:+.2f}, {100 * u['net_high']:+.2f}]")
+        # work outside programme posts and the posts themselves: two lines, never added together
+        for indicator in ("regular_employment", "programme_posts"):
+            r = net.loc[indicator]
+            lines.append(f"{names[s]}: {label(indicator, lang)} {r['net']:+,.0f} [{r['net_low']:+,.0f}, {r['net_high']:+,.0f}]")
+        if "transferred_employment" in net.index and (net.loc["transferred_employment", ["net", "net_low", "net_high"]] != 0).any():
+            r = net.loc["transferred_employment"]
+            lines.append(f"{names[s]}: {label('transferred_employment', lang)} {r['net']:+,.0f} [{r['net_low']:+,.0f}, {r['net_high']:+,.0f}]")
+        if np.isnan(cost["cost_per_job_of_means"]):  # no net regular jobs on average: a cost per job means nothing
             per_job = f"{label('cost_per_job', lang)}: {label('no_net_jobs', lang)}"
         else:
             per_job = (f"{label('cost_per_job', lang)} {cost['cost_per_job_of_means']:,.0f} {label('yuan', lang)} "
                        f"({label('ratio_of_means', lang)}; {label('per_replication', lang)} {cost['cost_per_job']:,.0f} "
                        f"[{cost['cost_per_job_low']:,.0f}, {cost['cost_per_job_high']:,.0f}], "
-                       f"{cost['replications_without_net_jobs']} {label('without_net_jobs', lang)})")
+                       f"{cost['replications_without_net_regular_jobs']} {label('without_net_jobs', lang)})")
         lines.append(f"{names[s]}: {label('outlay_change', lang)} {cost['net_outlays']:+,.0f} {label('yuan', lang)} "
                      f"[{cost['net_outlays_low']:+,.0f}, {cost['net_outlays_high']:+,.0f}]; {per_job}")
         for r in t["targets"].query("scenario == @s").itertuples():
             lines.append(f"{names[s]}: {r.target} {r.period} ({r.label or r.op + ' ' + str(r.value)}): "
                          f"P(met) {100 * r.p_met_scenario:.0f}% ({label('baseline', lang)} {100 * r.p_met_baseline:.0f}%)")
-        d = t["deadweight"].query("scenario == @s")
+        d = t["deadweight"].query("scenario == @s").dropna(subset=["deadweight_share"])
         if len(d):
-            total = (d["deadweight_share"] * d["admitted"]).sum() / d["admitted"].sum()
+            measured = d["admitted"] - d["beyond_horizon"]
+            total = (d["deadweight_share"] * measured).sum() / measured.sum()
             lines.append(f"{names[s]}: {label('deadweight', lang)} {100 * total:.0f}%")
     return lines
 

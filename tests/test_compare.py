@@ -55,7 +55,7 @@ def test_a_scenario_identical_to_the_baseline_has_zero_net_effects_in_every_repl
     from lmsim.reports.report import headline
 
     lines = headline(c, {"neutral": "neutral"}, "en")
-    assert "cost per net job: not defined: no net jobs on average" in lines[1] and "nan" not in " ".join(lines)
+    assert "cost per net regular job: not defined: no net regular jobs on average" in " ".join(lines) and "nan" not in " ".join(lines)
 
 
 def test_common_random_numbers_cut_the_variance_of_net_effects(posts, tmp_path):
@@ -89,7 +89,7 @@ def test_deadweight_of_a_subsidy_paying_only_for_extra_hires_is_low(tmp_path):
     c = compare(reps, "baseline", ["subsidy"])
     dead = c.tables["deadweight"].set_index("lever").loc["hiring_subsidy"]
     assert dead["admitted"] > 50 and dead["deadweight_share"] < 0.20
-    assert c.tables["net_effects"].query("indicator == 'in_work' and period == 'horizon'")["net"].iloc[0] > 0
+    assert c.tables["net_effects"].query("indicator == 'regular_employment' and period == 'horizon'")["net"].iloc[0] > 0
 
 
 def test_outlay_tables_add_up_to_the_ledger_to_the_yuan(posts):
@@ -182,3 +182,142 @@ def test_png_charts_fall_back_to_english_without_a_cjk_font(monkeypatch):
     with pytest.warns(UserWarning, match="no CJK font installed"):
         assert charts.png_language("zh") == "en"
     assert charts.png_language("en") == "en"
+
+
+# --- issue 11: regular employment apart from programme posts; deadweight at each lever's horizon ---
+
+SMALL_8000 = ["population.workers=8000", "population.firms=300", "scenario.months=12", "shocks=[]"]
+POSTS_ONLY = 'policies.public_welfare_posts={start="2019-02", end="2019-11", clause="002 §11", posts=300.0}'
+EXPORT_ONLY = ('policies.labour_export_bonus={start="2019-02", end="2019-11", clause="004 §8", include_rural_surplus=true, '
+               'bonus=300.0}')
+
+
+@pytest.fixture(scope="module")
+def programmes(tmp_path_factory) -> Replications:
+    small = lambda *o: load_scenario("huyi-baseline", [*SMALL_8000, *o])
+    reps = Replications(tmp_path_factory.mktemp("programmes"),
+                        {"baseline": small(), "posts": small(POSTS_ONLY), "export": small(EXPORT_ONLY)}, runs=2, seed=11)
+    assert reps.run(workers=2, progress=False) == []
+    return reps
+
+
+def test_public_welfare_posts_alone_raise_programme_posts_and_not_regular_employment(programmes):
+    c = compare(programmes, "baseline", ["posts"])
+    net = c.tables["net_effects"].query("scenario == 'posts' and period == 'horizon'").set_index("indicator")
+    assert "in_work" not in net.index  # no total mixing posts with regular work
+    posts, regular = net.loc["programme_posts"], net.loc["regular_employment"]
+    # every replication fills posts (the band's lower end is above 0) ...
+    assert posts["net_low"] > 100, posts
+    # ... and none buys regular jobs with them: the posts take their holders out of search, so
+    # work outside the posts can only stay or fall (a few persons up would be matching noise
+    # under common random numbers; we allow none above a 0.5 % of the posts filled)
+    assert regular["net_high"] <= 0.005 * posts["net"], (regular, posts)
+    cost = c.tables["cost_per_job"].set_index("scenario").loc["posts"]
+    assert cost["net_programme_posts"] == pytest.approx(posts["net"])
+    assert cost["net_regular_jobs"] == pytest.approx(regular["net"])
+    assert np.isnan(cost["cost_per_job_of_means"]) or regular["net"] > 0  # no cost per regular job without regular jobs
+    from lmsim.reports.report import headline
+
+    lines = headline(c, {"posts": "posts"}, "en")
+    assert any(line.startswith("posts: regular employment ") for line in lines)
+    assert any(line.startswith("posts: programme posts ") for line in lines)
+
+
+def test_organised_labour_export_is_transferred_employment_in_the_net_effects(programmes):
+    c = compare(programmes, "baseline", ["export"])
+    net = c.tables["net_effects"].query("scenario == 'export' and period == 'horizon'").set_index("indicator")
+    moved = []
+    for k in range(programmes.runs):
+        run = programmes.load("export", k)
+        moved.append(run.admissions.query("lever == 'labour_export_bonus'")["weight"].sum())
+        # every mover is in the scenario's transferred employment (rural entries into work come on top)
+        assert run.monthly["transferred_employment"].sum() >= moved[-1] > 20
+    # the movers are transfer employment: the net effect is positive (less than the movers, as
+    # some of them would have found work in the region in the baseline, and counted there if
+    # rural); regular employment in the region is what it is (they left)
+    assert net.loc["transferred_employment", "net_low"] > 0
+    moved = float(np.mean(moved))
+    # every mover's deadweight is read in the month of departure (outcome_months 0), none beyond
+    dead = c.tables["deadweight"].set_index("lever").loc["labour_export_bonus"]
+    assert dead["outcome_months"] == 0 and dead["beyond_horizon"] == 0 and dead["admitted"] == pytest.approx(moved)
+
+
+def _paths_from(in_work: list[list[int]], size: int):
+    from lmsim.simulation import WorkPaths
+
+    paths = WorkPaths()
+    paths.size = size
+    for ids in in_work:
+        flags = np.zeros(size, dtype=bool)
+        flags[ids] = True
+        paths.in_work.append(np.packbits(flags))
+        paths.unemployed.append(np.packbits(~flags))
+    return paths
+
+
+def test_deadweight_is_read_at_each_levers_outcome_horizon_on_a_hand_built_case():
+    from lmsim.compare import deadweight
+    from lmsim.policies import REGISTRY
+    from lmsim.replications import RunOutput
+
+    assert (REGISTRY["training_subsidy"].outcome_months, REGISTRY["pes_services"].outcome_months, REGISTRY["hiring_subsidy"].outcome_months) == (12, 6, 0)
+    dates = [f"2019-{m:02d}" for m in range(1, 13)]
+    # baseline: who is in work at the end of each month (index 0 = 2019-01)
+    in_work = [[] for _ in dates]
+    for t in range(12):
+        in_work[t] = [1]  # person 1 is in work all year except 2019-09 (index 8)
+    in_work[8] = []
+    in_work[6] = [0, 1]  # person 0 in work only in 2019-07
+    in_work[4] = [1, 4]  # person 4 in work only in 2019-05
+    in_work[0] = [1, 3]  # person 3 in work in 2019-01 only
+    empty = pd.DataFrame()
+    base = RunOutput(pd.DataFrame({"date": dates}), empty, empty, empty, empty, pd.DataFrame(columns=["date", "lever", "worker_id", "weight"]),
+                     _paths_from(in_work, 8))
+    admissions = pd.DataFrame([
+        ("2019-01", "pes_services", 0, 2.0),      # horizon 2019-07: in work -> deadweight 2
+        ("2019-03", "pes_services", 1, 1.0),      # horizon 2019-09: not in work (in work at admission: not what counts)
+        ("2019-07", "pes_services", 2, 3.0),      # horizon 2020-01: beyond the run
+        ("2019-01", "training_subsidy", 3, 1.0),  # horizon 2020-01: beyond (in work at admission does not count)
+        ("2019-05", "hiring_subsidy", 4, 1.0),    # horizon the same month: in work -> deadweight 1
+    ], columns=["date", "lever", "worker_id", "weight"])
+    scen = RunOutput(pd.DataFrame({"date": dates}), empty, empty, empty, empty, admissions, None)
+    d = deadweight(base, scen).set_index("lever")
+    assert d.loc["pes_services", ["outcome_months", "admitted", "measured", "deadweight", "beyond_horizon"]].tolist() == [6, 6.0, 3.0, 2.0, 3.0]
+    assert d.loc["training_subsidy", ["outcome_months", "admitted", "measured", "deadweight", "beyond_horizon"]].tolist() == [12, 1.0, 0.0, 0.0, 1.0]
+    assert d.loc["hiring_subsidy", ["outcome_months", "admitted", "measured", "deadweight", "beyond_horizon"]].tolist() == [0, 1.0, 1.0, 1.0, 0.0]
+
+    from lmsim.compare import _deadweight
+
+    table = _deadweight(d.reset_index().assign(scenario="s", replication=0)).set_index("lever")
+    assert table.loc["pes_services", "deadweight_share"] == pytest.approx(2 / 3)
+    assert table.loc["pes_services", "beyond_horizon"] == 3.0
+    assert np.isnan(table.loc["training_subsidy", "deadweight_share"])  # nobody measured: no share, not 0
+    assert table.loc["hiring_subsidy", "deadweight_share"] == 1.0
+
+
+def test_the_huyi_package_deadweight_table_has_training_and_pes_services(tmp_path):
+    months = ["population.workers=8000", "population.firms=300", "scenario.months=18", "shocks=[]"]
+    reps = Replications(tmp_path, {"baseline": load_scenario("huyi-baseline", months), "package": load_scenario("huyi-package", months)},
+                        runs=2, seed=4)
+    assert reps.run(workers=2, progress=False) == []
+    dead = compare(reps, "baseline", ["package"]).tables["deadweight"].set_index("lever")
+    for lever, horizon in (("training_subsidy", 12), ("pes_services", 6)):
+        row = dead.loc[lever]
+        assert row["outcome_months"] == horizon
+        assert row["admitted"] > row["beyond_horizon"] > 0  # admissions in the last months are beyond the 18 simulated
+        assert 0 <= row["deadweight_share"] <= 1
+
+
+def test_each_labour_export_departure_is_counted_in_the_exported_flow():
+    from lmsim.simulation import Simulation
+
+    s = load_scenario("huyi-baseline", ["population.workers=4000", "population.firms=200", "scenario.months=6", "shocks=[]", EXPORT_ONLY])
+    model = Simulation(s, seed=3).build()
+    exported = admitted = 0.0
+    for _ in range(6):
+        model.step()
+        month = [w.sum() for date, lever, ids, w in model.admissions if lever == "labour_export_bonus" and date == model.indicators["date"]]
+        assert model.flows["exported"] == pytest.approx(sum(month))  # the month's movers, person for person
+        exported += model.flows["exported"]
+        admitted += sum(month)
+    assert exported == admitted > 0

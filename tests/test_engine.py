@@ -87,7 +87,7 @@ def test_indicators_agree_with_a_direct_count(small_overrides):
     frame = pd.DataFrame({"hh": w.household, "working": np.isin(w.status, WORKING_STATUSES),
                           "unemployed": w.status == Status.UNEMPLOYED, "weight": w.weight})
     by_hh = frame.groupby("hh").agg(working=("working", "any"), unemployed=("unemployed", "any"))
-    assert model.indicators["zero_employment_households"] == pytest.approx(float((by_hh.unemployed & ~by_hh.working).sum()))
+    assert model.indicators["workless_households"] == pytest.approx(float((by_hh.unemployed & ~by_hh.working).sum()))
     employees = w.status == Status.EMPLOYED
     assert np.array_equal(f.employees, np.bincount(w.employer[employees], minlength=len(f)))
     assert np.allclose(f.payroll, np.bincount(w.employer[employees], weights=w.wage[employees], minlength=len(f)))

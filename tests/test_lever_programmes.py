@@ -292,13 +292,13 @@ def test_posts_clear_zero_employment_households_while_they_last():
         posts.step()
         if posts.month == parse_month("2019-02"):
             # January: the workless household of row 3 is cleared, four more persons in work
-            assert base.indicators["zero_employment_households"] == 1
-            assert posts.indicators["zero_employment_households"] == 0
+            assert base.indicators["workless_households"] == 1
+            assert posts.indicators["workless_households"] == 0
             assert posts.indicators["employed"] - base.indicators["employed"] == 4
             assert posts.indicators["unemployed_surveyed"] == 0 < base.indicators["unemployed_surveyed"]
     # March: the spells are over and everyone is back where the baseline is
     assert np.array_equal(posts.workers.status, base.workers.status)
-    assert posts.indicators["zero_employment_households"] == base.indicators["zero_employment_households"] == 1
+    assert posts.indicators["workless_households"] == base.indicators["workless_households"] == 1
 
 
 # --- work_relief ---------------------------------------------------------------------------

@@ -104,6 +104,12 @@ class Lever:
     #: its entrants are people entering work it pays for (hires, placements, start-ups):
     #: ``lmsim compare`` measures their deadweight against the baseline, person by person
     enters_work: ClassVar[bool] = False
+    #: months after the admission month at which the outcome of the people it admits (being
+    #: in work) is measured: ``lmsim compare``'s deadweight is the share of them in work at
+    #: that horizon in the baseline run. 0 for levers paying for an entry into work (hires,
+    #: placements, start-ups: would they have been in work that month anyway?); for programmes
+    #: the horizon their evaluations use (a lever sets it, with its reason)
+    outcome_months: ClassVar[int] = 0
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -45,6 +45,9 @@ class GigAccidentInsurance(Lever):
     name, fund, Params = "gig_accident_insurance", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "accident-insurance subsidy for flexible workers (意外伤害保险补贴)", "2.10", ("002 §3",)
     lines: ClassVar = {"gig_accident_insurance": ("意外伤害保险补贴", "accident-insurance subsidy")}
+    # deadweight horizon: 12 months, the year the premium paid covers: the lever acts by
+    # lowering insured gig workers' exit hazard, so the outcome is still being in work a year on
+    outcome_months = 12
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -73,7 +76,8 @@ class GigAccidentInsurance(Lever):
         due = gig[m.month - self._paid_month[gig] >= 12]  # never insured, or the year paid has run out
         due = due[self.takes_up(w.id[due])]
         paid = self.pay("gig_accident_insurance", self.p.amount, Recipient.WORKER, due, w.weight[due].astype(np.float64))
-        self.admit(w.weight[due[paid & (self._paid_month[due] == NEVER)]])
+        first = due[paid & (self._paid_month[due] == NEVER)]
+        self.admit(w.weight[first], workers=first)
         self._paid_month[due[paid]] = m.month
 
     def self_employment_exit(self, rows: np.ndarray) -> np.ndarray | float:

@@ -59,6 +59,9 @@ class GraduateRetentionBonus(Lever):
     name, fund, Params = "graduate_retention_bonus", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "employment bonus for graduates who stay in local work (留潭就业补贴)", "2.9", ("001 (十七)",)
     lines: ClassVar = {"graduate_retention_bonus": ("留潭就业补贴", "graduate retention bonus")}
+    # deadweight horizon: 12 months, from the first bonus (after 12 months in work) to the second
+    # (after 24): the lever pays for staying in local work, so the outcome is still being in work
+    outcome_months = 12
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -112,7 +115,7 @@ class GraduateRetentionBonus(Lever):
             self.claimed[k, claim] = True
             self.paid[k, claim[paid]] = True
             if k == 0:
-                self.admit(weight[paid])
+                self.admit(weight[paid], workers=claim[paid])
 
     def leave_propensity(self, rows: np.ndarray) -> np.ndarray | float:
         if self.p.stay_effect == 1.0:

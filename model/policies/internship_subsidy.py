@@ -62,6 +62,10 @@ class InternshipSubsidy(Lever):
     title, catalogue, clauses = "employment internships (就业见习)", "2.8", ("001 (八)", "000 §三(一)2", "004 §16")
     lines: ClassVar = {"internship_subsidy": ("就业见习补贴", "internship subsidy")}
     enters_work = True
+    # deadweight horizon: 12 months after the start, i.e. 6 months after an internship of the
+    # default length (months = 6): an internship is a programme post, so being in it is no
+    # outcome; what counts is work after it (with another length the horizon stays 12)
+    outcome_months = 12
 
     def __init__(self, model, params):
         super().__init__(model, params)

@@ -58,6 +58,9 @@ class JobSeekingSubsidy(Lever):
     name, fund, Params = "job_seeking_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "one-off job-seeking subsidy for graduates from poor families (求职创业补贴)", "2.9", ("001 (十七)", "004 §16")
     lines: ClassVar = {"job_seeking_subsidy": ("困难毕业生求职创业补贴", "job-seeking subsidy for graduates in difficulty")}
+    # deadweight horizon: 6 months, as pes_services: a one-off grant to help a graduate's job
+    # search is job-search assistance, judged in the short term
+    outcome_months = 6
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -92,7 +95,7 @@ class JobSeekingSubsidy(Lever):
         paid = self.pay("job_seeking_subsidy", self.p.amount, Recipient.WORKER, rows, weight)
         self.claimed[rows] = True
         self.paid_month[rows[paid]] = m.month
-        self.admit(weight[paid])
+        self.admit(weight[paid], workers=rows[paid])
 
     def search_effort(self, seekers: np.ndarray) -> np.ndarray | float:
         if self.p.search_boost == 0:

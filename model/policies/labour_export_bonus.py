@@ -22,7 +22,9 @@ organise transfers of rural surplus labour (组织实施单位奖励); no amount
   and ``organiser_reward`` to the organising unit (``Recipient.AGENCY``; the recipient id is the
   worker's id, as organisers are not agents) at the same time, from the employment subsidy fund;
 - indicators: claims (workers completing 6 months away, plus organiser claims), recipients,
-  yuan paid, refused for want of budget; entrants: workers moved.
+  yuan paid, refused for want of budget; entrants: workers moved (with their rows, for
+  deadweight). The persons moved are also counted in the ``exported`` flow, which the official
+  ``transferred_employment`` counts as transfer employment, as the documents do.
 
 The model does not follow people once they are away: a stayer's work elsewhere is not counted
 in the region's employment.
@@ -67,6 +69,9 @@ class LabourExportBonus(Lever):
         "labour_export_organiser": ("组织实施单位奖励", "reward to the organising unit"),
     }
     fund = Fund.EMPLOYMENT_SUBSIDY
+    # deadweight horizon: 0, the month of departure: the lever pays for a move into work
+    # elsewhere, so the question is whether the person would have been in work that month anyway
+    outcome_months = 0
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -91,7 +96,10 @@ class LabourExportBonus(Lever):
         if len(movers) == 0:
             return
         m.end_participation(movers, Status.DEPARTED, "out_migrants")
-        self.admit(w.weight[movers])
+        # organised labour export is transfer employment, not lost work: the official
+        # transferred_employment indicator reads this flow
+        m.count("exported", w.weight[movers].sum())
+        self.admit(w.weight[movers], workers=movers)
         w.programme[movers] = self.code
         w.programme_left[movers] = self.p.retention_months
         ids = w.id[movers]

@@ -56,6 +56,9 @@ class MinimumLivingGuarantee(Lever):
     name, fund, Params = "minimum_living_guarantee", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "the minimum living guarantee (最低生活保障, 低保)", "2.10", ("003 (九)", "004 §17", "001 (九)", "002 §11")
     lines: ClassVar = {"minimum_living_guarantee": ("最低生活保障金", "minimum living guarantee payments")}
+    # deadweight horizon: the household head in work 12 months after enrolment (a choice: income
+    # support has no placement horizon of its own; a year, as for training)
+    outcome_months = 12
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -117,7 +120,8 @@ class MinimumLivingGuarantee(Lever):
         households, first = np.unique(w.household[resident], return_index=True)
         head = resident[first]
         paid = self.pay("minimum_living_guarantee", top_up[households], Recipient.WORKER, head, w.weight[head].astype(np.float64))
-        self.admit(w.weight[head[paid & ~enrolled[households]]])
+        new_heads = head[paid & ~enrolled[households]]  # the newly enrolled households' heads
+        self.admit(w.weight[new_heads], workers=new_heads)
         enrolled[households[paid]] = True
         self._receiving[households[paid]] = below[households[paid]]
 

@@ -70,6 +70,10 @@ class PesServices(Lever):
         "pes_one_to_one": ("一对一就业援助", "one-to-one assistance"),
         "pes_job_fairs": ("招聘会", "job fairs"),
     }
+    # deadweight horizon: in work 6 months after first served. Job-search assistance acts soon
+    # or not at all: Card, Kluve and Weber (2018, JEEA 16(3)) find its effects concentrated in
+    # the short term (up to a year after the programme); 6 months is a choice inside it
+    outcome_months = 6
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -89,7 +93,7 @@ class PesServices(Lever):
         if personal:
             first = np.unique(rows[~self._ever[rows]])
             self._ever[first] = True
-            self.admit(w.weight[first])
+            self.admit(w.weight[first], workers=first)
 
     def monthly(self) -> None:
         if not self.active():

@@ -75,6 +75,9 @@ class PublicWelfarePosts(Placement, Lever):
     }
     enters_work = True
     line = "public_welfare_posts"
+    # deadweight horizon: 0, the month of placement: the posts are last-resort placement
+    # (兜底安置), the placement is the outcome paid for; would the person have been in work anyway?
+    outcome_months = 0
 
     def group_rank(self, rows: np.ndarray) -> np.ndarray:
         """Position of each person's first priority group in ``priority``; len(priority) for none."""

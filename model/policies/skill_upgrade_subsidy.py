@@ -73,6 +73,9 @@ class SkillUpgradeSubsidy(Lever):
     name, fund, Params = "skill_upgrade_subsidy", Fund.UI, Params
     title, catalogue, clauses = "skill-upgrade subsidy for insured employees (技能提升补贴)", "2.7", ("001 (十四)", "001 (八)", "004 §21")
     lines: ClassVar = {"skill_upgrade_subsidy": ("技能提升补贴", "skill-upgrade subsidy")}
+    # deadweight horizon: 12 months, the training horizon (training_subsidy). Those admitted are
+    # insured employees already, so the deadweight is the share still in work a year on anyway
+    outcome_months = 12
 
     def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
@@ -126,5 +129,5 @@ class SkillUpgradeSubsidy(Lever):
         rows, level = rows[certified], level[certified]
         self.held[rows] = level
         self.paid_year[rows] = year_of(m.month)
-        self.admit(w.weight[rows])
+        self.admit(w.weight[rows], workers=rows)
         self.pay("skill_upgrade_subsidy", self.amounts[level], Recipient.WORKER, rows, w.weight[rows].astype(np.float64))

@@ -65,6 +65,8 @@ class TrainingLivingAllowance(Lever):
     name, fund, Params = "training_living_allowance", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "living allowance during training (培训期间生活费补贴)", "2.7", ("001 (十三)",)
     lines: ClassVar = {"training_living_allowance": ("培训期间生活费补贴", "living allowance during training")}
+    # deadweight horizon: 12 months, as training_subsidy (the allowance is paid to its trainees)
+    outcome_months = 12
 
     def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
@@ -125,7 +127,7 @@ class TrainingLivingAllowance(Lever):
         new = rows[~np.isin(rows, self.spell_rows)]
         paid_new = self.eligible(new) if self.active() else np.zeros(len(new), dtype=bool)
         self.claimed_year[new[paid_new]] = year_of(m.month)
-        self.admit(w.weight[new[paid_new]])
+        self.admit(w.weight[new[paid_new]], workers=new[paid_new])
         self.spell_rows = np.concatenate([self.spell_rows, new])
         self.spell_paid = np.concatenate([self.spell_paid, paid_new])
         paying = self.spell_rows[self.spell_paid]

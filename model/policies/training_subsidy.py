@@ -96,6 +96,9 @@ class TrainingSubsidy(Lever):
     name, fund, Params = "training_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "vocational skills training subsidy (职业技能培训补贴)", "2.7", ("000 §三(三)2", "000 §三(三)4", "001 (十三)")
     lines: ClassVar = {"training_subsidy": ("职业培训补贴", "vocational training subsidy")}
+    # deadweight horizon: in work 12 months after enrolment. Card, Kluve and Weber (2018, JEEA 16(3)) class programme effects by horizon: short term, up to a year after the programme;
+    # a year from enrolment (a course of 3 months by default) is their short-term horizon
+    outcome_months = 12
 
     def __init__(self, model: Market, params: Params):
         super().__init__(model, params)
@@ -186,7 +189,7 @@ class TrainingSubsidy(Lever):
         w.programme[rows] = self.code
         w.programme_left[rows] = self.p.course_months
         self.last_start[rows] = m.month
-        self.admit(w.weight[rows])
+        self.admit(w.weight[rows], workers=rows)
         self.trainees = np.concatenate([self.trainees, rows])
 
     # --- payment ----------------------------------------------------------------------------

@@ -78,6 +78,10 @@ class UiBenefit(Lever):
     name, fund, Params = "ui_benefit", Fund.UI, Params
     title, catalogue, clauses = "the unemployment-insurance benefit and its extension (延长领取失业保险金期限)", "2.10", ("001 (九)", "004 §28")
     # no lines of its own: it changes the rules of the engine's ui_benefit lines
+    # deadweight horizon: 12 months after the extension is granted (at the claim): the shortest
+    # statutory entitlement is 12 months (失业保险条例 第十七条: 1-5 years of contributions), so a
+    # claimant in work a year on in the baseline would not have drawn the extension months
+    outcome_months = 12
 
     def __init__(self, model, params):
         super().__init__(model, params)
@@ -196,5 +200,5 @@ class UiBenefit(Lever):
         self.stats["claims"] += float(weight[refused].sum())
         self.stats["refused"] += float(weight[refused].sum())
         self.stats["refused_yuan"] += float(cost[refused].sum())
-        self.admit(weight[fits & (extra > 0)])
+        self.admit(weight[fits & (extra > 0)], workers=new[fits & (extra > 0)])
         self._extra[new] = np.where(refused, 0, extra)

@@ -51,6 +51,8 @@ class WorkRelief(Placement, Lever):
     lines: ClassVar = {"work_relief": ("以工代赈劳务报酬", "work-relief wages")}
     enters_work = True
     line = "work_relief"
+    # deadweight horizon: 0, the month of placement, as public_welfare_posts
+    outcome_months = 0
 
     def select(self, candidates: np.ndarray) -> np.ndarray:
         w = self.model.workers
