@@ -121,6 +121,7 @@ class Registers:
         self.graduate_registered_year = np.zeros(n, dtype=np.int16)
         self.identified = np.full(model.next_household, -1, dtype=np.int32)
         self.identified_weight = np.zeros(model.next_household)  # persons the household stands for
+        self.waiting = np.empty(0, dtype=np.int64)  # households identified and not yet cleared
         self.month_events: dict[str, float] = {}
         self.reset_month()
 
@@ -162,8 +163,9 @@ class Registers:
         counted = recorded & ~moved & (self.counted_year[rows] != year)
         self.counted_year[rows[counted]] = year
         self.month_events["recorded_entries"] += float(weight[counted].sum())
-        self.month_events["registered_into_work"] += float(weight[counted & registered].sum())
-        self.month_events["hard_to_employ_into_work"] += float(weight[counted & registered & hard_to_employ(m, rows)].sum())
+        back = np.flatnonzero(counted & registered)  # recorded re-employment: few, so the test of hardship is cheap
+        self.month_events["registered_into_work"] += float(weight[back].sum())
+        self.month_events["hard_to_employ_into_work"] += float(weight[back[hard_to_employ(m, rows[back])]].sum())
 
     def retired_from_work(self, rows: np.ndarray) -> None:
         """Natural attrition: people in work reaching retirement age, as far as the register sees them."""
@@ -206,21 +208,27 @@ class Registers:
         self._size()
         seekers = m.rows_in(Status.UNEMPLOYED)
         registered = seekers[w.registered[seekers]]
-        household_weight = np.zeros(len(self.identified))
-        np.maximum.at(household_weight, w.household[registered], w.weight[registered].astype(np.float64))
-        working = grown(m.household_working, len(self.identified))[: len(self.identified)]
-        workless = working == 0
-        new = (household_weight > 0) & workless & (self.identified < 0)
-        self.identified[new] = m.month
-        self.identified_weight[new] = household_weight[new]
-        waiting = np.flatnonzero(self.identified >= 0)  # a few households, not all
+        # the households of registered seekers: the only ones that can be identified this month
+        households, first = np.unique(w.household[registered], return_index=True)
+        weight = w.weight[registered[first]].astype(np.float64)
+        new = (self._working(households) == 0) & (self.identified[households] < 0)
+        self.identified[households[new]] = m.month
+        self.identified_weight[households[new]] = weight[new]
+        waiting = np.union1d(self.waiting, households[new])
         age = m.month - self.identified[waiting]
-        cleared = ~workless[waiting]
+        cleared = self._working(waiting) > 0
         in_time = cleared & (age <= st.zero_employment_window_months)
         late = ~cleared & (age == st.zero_employment_window_months + 1)
         weight = self.identified_weight[waiting]
         self.identified[waiting[cleared]] = -1
+        self.waiting = waiting[~cleared]
         return float(weight[~cleared].sum()), float(weight[in_time].sum()), float(weight[in_time | late].sum())
+
+    def _working(self, households: np.ndarray) -> np.ndarray:
+        """Members in work of each of ``households`` (households the count has not seen have none)."""
+        counts = self.model.household_working
+        known = households < len(counts)
+        return np.where(known, counts[np.minimum(households, len(counts) - 1)], 0)
 
 
 def survey_rate(model: Market, labour_force: np.ndarray, unemployed: np.ndarray, sample: int) -> tuple[float, float]:
