@@ -47,7 +47,7 @@ class PublicEmploymentService(mesa.Agent):
             rate = np.where(urban_local, beh.registration_rate, beh.registration_rate_other)
             joins = rng.bernoulli(m.seed, w.id[candidates], m.month, Purpose.REGISTRATION, rate)
             w.registered[candidates[joins]] = True
-        m.registers.deregister(np.concatenate([seekers, m.rows_in(Status.INACTIVE)]))
+        m.registers.deregister()
 
 
 class UnemploymentInsuranceFund(mesa.Agent):

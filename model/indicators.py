@@ -14,7 +14,7 @@ import numpy as np
 from . import kernels
 from .calendar import format_month, month_of, year_of
 from .population import EMPLOYED_STATUSES, WORKING_STATUSES, Status
-from .statistics import PROGRAMME_POSTS, REGULAR_WORK, SOURCES, survey_rate
+from .statistics import PROGRAMME_POSTS, REGULAR_WORK, SOURCES, registered_out_of_work, survey_rate
 
 if TYPE_CHECKING:
     from .market import Market
@@ -150,20 +150,20 @@ def compute(
     model: Market,
     by_status: np.ndarray,
     young_status: np.ndarray,
+    urban_status: np.ndarray,
     searching: np.ndarray,
     vacancies: float,
     ui_recipients: np.ndarray,
 ) -> dict[str, float | str]:
     """All indicators for the month just simulated, from the month-end census (persons by
-    status, overall and aged 16-24, and the unemployed rows)."""
+    status, overall, aged 16-24 and with urban hukou, and the unemployed rows)."""
     w, f, flows = model.workers, model.firms, model.flows
     employed = float(sum(by_status[s] for s in EMPLOYED_STATUSES))
     self_employed = float(by_status[Status.SELF_EMPLOYED])
     unemployed = float(by_status[Status.UNEMPLOYED])
     labour_force = employed + self_employed + unemployed
     s_weight = w.weight[searching].astype(np.float64)
-    inactive = model.rows_in(Status.INACTIVE)
-    registered = float(s_weight[w.registered[searching]].sum() + w.weight[inactive[w.registered[inactive]]].sum(dtype=np.float64))
+    registered = float(w.weight[registered_out_of_work(w)].sum(dtype=np.float64))
 
     young_lf = float(sum(young_status[s] for s in (*WORKING_STATUSES, Status.UNEMPLOYED)))
 
@@ -172,7 +172,7 @@ def compute(
     model.new_jobs_cumulative += new_jobs
     duration = float(np.average(w.unemployed_months[searching], weights=s_weight)) if len(searching) else 0.0
     published, true_rate = _survey(model, labour_force, unemployed)
-    in_work_urban = _in_work_with_urban_hukou(model)
+    in_work_urban = float(sum(urban_status[s] for s in WORKING_STATUSES))  # the workforce the register covers
     zero_households, cleared, due = model.registers.zero_employment()
     return {
         "date": format_month(model.month),
@@ -225,12 +225,6 @@ def _survey(model: Market, labour_force: float, unemployed: float) -> tuple[floa
     rows = np.flatnonzero(_IN_LABOUR_FORCE[w.status])
     published, _ = survey_rate(model, rows, w.status[rows] == Status.UNEMPLOYED, sample)
     return published, true_rate
-
-
-def _in_work_with_urban_hukou(model: Market) -> float:
-    """Persons in work with urban hukou: the workforce the unemployment register covers."""
-    w = model.workers
-    return float(w.weight[_IN_WORK[w.status] & w.urban_hukou].sum(dtype=np.float64))
 
 
 def _graduate_rate(model: Market) -> float:

@@ -82,15 +82,17 @@ def employees_drawn(status, job_start, month, ids, key, threshold, employed_code
 
 
 @njit(cache=True)
-def census(status, age_months, weight, young_below_months, n_status, unemployed_code):
+def census(status, age_months, urban_hukou, weight, young_below_months, n_status, unemployed_code):
     """One pass for the month's indicators: weighted persons per status, the same for those
-    younger than the limit, and the rows of the unemployed (``flatnonzero(status == code)``).
-    Eight interleaved partial sums keep the additions independent, which makes them faster."""
-    partial = np.zeros((8, 2 * n_status))
+    younger than the limit and for those with urban hukou, and the rows of the unemployed
+    (``flatnonzero(status == code)``). Eight interleaved partial sums keep the additions
+    independent, which makes them faster."""
+    partial = np.zeros((8, 4 * n_status))
     for i in range(status.size):
-        partial[i & 7, status[i] + n_status * (age_months[i] < young_below_months)] += weight[i]
-    totals = partial.sum(axis=0)
-    return totals[:n_status] + totals[n_status:], totals[n_status:], rows_with_status(status, unemployed_code)
+        partial[i & 7, status[i] + n_status * (age_months[i] < young_below_months) + 2 * n_status * urban_hukou[i]] += weight[i]
+    t = partial.sum(axis=0)
+    old, young, urban_old, urban_young = t[:n_status], t[n_status:2 * n_status], t[2 * n_status:3 * n_status], t[3 * n_status:]
+    return old + young + urban_old + urban_young, young + urban_young, urban_old + urban_young, rows_with_status(status, unemployed_code)
 
 
 @njit(cache=True)

@@ -105,14 +105,14 @@ class LabourMarket(Market):
         self.policies.monthly()
 
         w = self.workers
-        by_status, young_by_status, searching = kernels.census(
-            w.status, w.age_months, w.weight, YOUTH_BELOW_MONTHS, len(Status), int(Status.UNEMPLOYED)
+        by_status, young_by_status, urban_by_status, searching = kernels.census(
+            w.status, w.age_months, w.urban_hukou, w.weight, YOUTH_BELOW_MONTHS, len(Status), int(Status.UNEMPLOYED)
         )
         self._rows_by_status[Status.UNEMPLOYED] = searching
         w.unemployed_months[searching] += 1
 
         self.ledger.close_month(self.month)
-        self.indicators = compute(self, by_status, young_by_status, searching, vacancies, recipients)
+        self.indicators = compute(self, by_status, young_by_status, urban_by_status, searching, vacancies, recipients)
         date = format_month(self.month)
         self.policy_rows += self.policies.close_month(date)
         self.admissions += [(date, *taken) for taken in self.policies.take_admitted()]

@@ -133,6 +133,8 @@ class Registers:
 
     def _size(self) -> None:
         n = len(self.model.workers)
+        if len(self.counted_year) < n:
+            n += n // 8  # room for the newcomers of the months to come: one copy in a while, not every month
         self.counted_year = grown(self.counted_year, n)
         self.silent_months = grown(self.silent_months, n)
         self.refusals = grown(self.refusals, n)
@@ -181,12 +183,12 @@ class Registers:
 
     # --- the month's end -----------------------------------------------------------------
 
-    def deregister(self, out_of_work: np.ndarray) -> None:
+    def deregister(self) -> None:
         """Take off the register those out of work (unemployed or inactive) who lost contact or
         refused too often; count contact months; note graduates registering after school (离校未就业)."""
         m, w, st = self.model, self.model.workers, self.model.scenario.statistics
         self._size()
-        registered = out_of_work[w.registered[out_of_work]]
+        registered = registered_out_of_work(w)
         searching = w.status[registered] == Status.UNEMPLOYED
         rate = np.where(searching, st.contact_rate, st.contact_rate_inactive)
         contact = rng.bernoulli(m.seed, w.id[registered], m.month, Purpose.CONTACT, rate)
@@ -229,6 +231,12 @@ class Registers:
         counts = self.model.household_working
         known = households < len(counts)
         return np.where(known, counts[np.minimum(households, len(counts) - 1)], 0)
+
+
+def registered_out_of_work(w) -> np.ndarray:
+    """Rows of the people on the unemployment register: registered and out of work."""
+    rows = np.flatnonzero(w.registered)  # a few percent of the population
+    return rows[np.isin(w.status[rows], (Status.UNEMPLOYED, Status.INACTIVE))]
 
 
 def survey_rate(model: Market, labour_force: np.ndarray, unemployed: np.ndarray, sample: int) -> tuple[float, float]:
