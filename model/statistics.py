@@ -57,7 +57,7 @@ from . import rng
 from .groups import hard_to_employ
 from .calendar import year_of
 from .columns import grown
-from .population import EDUCATION, Separation, Status
+from .population import EDUCATION, Separation, Status, Workers
 from .rng import Purpose
 from .units import Section, Share, param
 
@@ -132,15 +132,16 @@ class Registers:
         )
 
     def _size(self) -> None:
-        n = len(self.model.workers)
-        if len(self.counted_year) < n:
-            n += n // 8  # room for the newcomers of the months to come: one copy in a while, not every month
+        n, h = len(self.model.workers), self.model.next_household
+        # room for the newcomers of the months to come: one copy in a while, not every month
+        n += n // 8 if len(self.counted_year) < n else 0
+        h += h // 8 if len(self.identified) < h else 0
         self.counted_year = grown(self.counted_year, n)
         self.silent_months = grown(self.silent_months, n)
         self.refusals = grown(self.refusals, n)
         self.graduate_registered_year = grown(self.graduate_registered_year, n)
-        self.identified = grown(self.identified, self.model.next_household, -1)
-        self.identified_weight = grown(self.identified_weight, self.model.next_household, 0.0)
+        self.identified = grown(self.identified, h, -1)
+        self.identified_weight = grown(self.identified_weight, h, 0.0)
 
     # --- events, as they happen --------------------------------------------------------
 
@@ -233,7 +234,7 @@ class Registers:
         return np.where(known, counts[np.minimum(households, len(counts) - 1)], 0)
 
 
-def registered_out_of_work(w) -> np.ndarray:
+def registered_out_of_work(w: Workers) -> np.ndarray:
     """Rows of the people on the unemployment register: registered and out of work."""
     rows = np.flatnonzero(w.registered)  # a few percent of the population
     return rows[np.isin(w.status[rows], (Status.UNEMPLOYED, Status.INACTIVE))]
