@@ -124,13 +124,14 @@ def replication_tables(base: RunOutput, scen: RunOutput, scenario: Scenario) -> 
 
 def indicator_values(monthly: pd.DataFrame) -> pd.DataFrame:
     """Each indicator of :data:`INDICATORS` per calendar year and over the horizon; months
-    without a value (a graduate rate before the first cohort) are left out. Persons in work
+    without a value (a graduate rate before the first cohort) are left out, and so are periods
+    with none (a small run in which no graduate registered). Persons in work
     are given as regular employment and programme posts, not as their sum."""
     m = monthly.set_index("date")
     first, last = parse_month(monthly["date"].iloc[0]), parse_month(monthly["date"].iloc[-1])
     periods = [*calendar_years(first, last), Period("horizon", first, last)]
     rows = [(indicator, p.label, aggregate(m[indicator].dropna(), p, how)) for indicator, how in INDICATORS.items() for p in periods]
-    return pd.DataFrame(rows, columns=["indicator", "period", "value"])
+    return pd.DataFrame(rows, columns=["indicator", "period", "value"]).dropna(subset=["value"])  # a period with no value at all
 
 
 DEADWEIGHT_COLUMNS = ["lever", "outcome_months", "admitted", "measured", "deadweight", "beyond_horizon"]
