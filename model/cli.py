@@ -1,4 +1,4 @@
-"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, calibrate, bench."""
+"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, calibrate, evidence, bench."""
 
 from __future__ import annotations
 
@@ -200,6 +200,34 @@ def pd_options():
     return pd.option_context("display.width", 200, "display.max_rows", 500)
 
 
+def _evidence(args: argparse.Namespace) -> int:
+    from lmsim.calibration import evidence
+    from lmsim.reports.report import write_evidence
+
+    file = evidence.load(args.file or evidence.EVIDENCE_FILE)
+    levers = sorted({e.lever for e in file.estimates})
+    if args.lever:
+        if args.lever not in levers:
+            print(f"lmsim evidence: no estimate for lever {args.lever!r} in {args.file or evidence.EVIDENCE_FILE}; levers with estimates: {', '.join(levers)}",
+                  file=sys.stderr)
+            return 2
+        levers = [args.lever]
+    out = Path(args.out or Path("results") / "evidence")
+    print(f"evidence: {len(levers)} lever studies x {args.runs} runs against their baselines -> {out}", file=sys.stderr)
+    table = evidence.run(file, levers, out, args.runs, args.seed, args.workers, args.scheduler)
+    with pd_options():
+        shown = table.assign(published=[f"{lo:.3g} to {hi:.3g} ± {tol:.3g}" for lo, hi, tol in
+                                        zip(table.published_low, table.published_high, table.tolerance)],
+                             simulated=[f"{m:.3g} [{lo:.3g}, {hi:.3g}]" for m, lo, hi in
+                                        zip(table.simulated, table.simulated_low, table.simulated_high)])
+        print(shown[["lever", "id", "statistic", "horizon_months", "unit", "published", "simulated", "agree"]].to_string(index=False))
+    print(f"{int(table['agree'].sum())} of {len(table)} estimates agree")
+    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["evidence"] else "lmsim evidence"
+    for path in write_evidence(table, command, args.runs, args.seed, out):
+        print(f"wrote {path}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from .bench import batch_main, main
 
@@ -264,6 +292,15 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
     cal.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a scenario field")
     cal.set_defaults(func=_calibrate)
+    ev = sub.add_parser("evidence", help="each lever's simulated evaluation beside the published estimates it should reproduce; HTML and CSV")
+    ev.add_argument("lever", nargs="?", help="only this lever's estimates (default: every lever with one)")
+    ev.add_argument("--file", help="evidence file (default: the one shipped with lmsim, calibration/evidence.toml)")
+    ev.add_argument("--runs", type=int, default=8, help="replications of each study and its baseline (default 8)")
+    ev.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
+    ev.add_argument("--out", help="output folder (default: results/evidence)")
+    ev.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    ev.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
+    ev.set_defaults(func=_evidence)
     bench = sub.add_parser("bench", help="print worker-months per second and peak memory at 100k and 1M workers")
     bench.add_argument("--case", action="append", help="run only these cases (city-100k, city-1m, steady-state-1m)")
     bench.add_argument("--batch", action="store_true", help="instead: the batch layer's peak memory (200 and 2,000 runs) and throughput (1 and 2 workers)")

@@ -10,6 +10,7 @@ hoard. Revenue is earned on staff up to demand; a firm whose cash stays negative
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -94,13 +95,19 @@ def choose_layoffs(model: Market, target: np.ndarray) -> np.ndarray:
     return layoffs
 
 
-def pick_within_firms(model: Market, candidates: np.ndarray, count: np.ndarray, purpose: Purpose) -> np.ndarray:
-    """Of ``candidates`` (worker rows), pick ``count[firm]`` per employer by keyed random rank."""
+def pick_within_firms(model: Market, candidates: np.ndarray, count: np.ndarray, purpose: Purpose,
+                      risk: Callable[[np.ndarray], np.ndarray | float] | None = None) -> np.ndarray:
+    """Of ``candidates`` (worker rows), pick ``count[firm]`` per employer by keyed random rank;
+    with ``risk`` (a multiplier per candidate), each is picked as the next with probability in
+    proportion to it (exponential clocks: equal risks keep the plain random rank)."""
     w = model.workers
     candidates = candidates[count[w.employer[candidates]] > 0]
     if len(candidates) == 0:
         return candidates
     u = rng.uniform(model.seed, w.id[candidates], model.month, purpose)
+    weights = 1.0 if risk is None else risk(candidates)
+    if not np.isscalar(weights):
+        u = -np.log1p(-u) / np.maximum(weights, 1e-12)
     employer = w.employer[candidates]
     order = np.lexsort((u, employer))
     sorted_emp = employer[order]

@@ -48,6 +48,9 @@ def quits(model: Market) -> None:
         w.status, w.job_start, model.month, w.id, key, rng.threshold(rate), int(Status.EMPLOYED),
         w.age_months, YOUTH_BELOW_MONTHS, rng.threshold(young_rate),
     )
+    risk = model.policies.separation_risk(leaving)
+    if not np.isscalar(risk):  # levers lower some people's quit hazard: a second draw keeps them
+        leaving = leaving[rng.uniform(model.seed, w.id[leaving], model.month, Purpose.QUIT, 1) < risk]
     model.leave_jobs(leaving, Separation.QUIT, "quits")
 
 

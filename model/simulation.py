@@ -84,7 +84,7 @@ class LabourMarket(Market):
 
         layoffs = self.policies.hold_layoffs(firm_rules.choose_layoffs(self, target), target)
         if layoffs.any():
-            laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE)
+            laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE, self.policies.separation_risk)
             self.leave_jobs(laid_off, Separation.LAYOFF, "layoffs")
             self.firms.layoffs_this_year += layoffs.astype(np.int32)
         labour.quits(self)

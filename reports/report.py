@@ -1,6 +1,6 @@
 """The compare and forecast reports: HTML (charts as SVG), PNG charts, CSV tables and one
-Excel workbook, written to one folder, naming what it takes to reproduce them; and the
-calibration report's page."""
+Excel workbook, written to one folder, naming what it takes to reproduce them; the
+calibration report's page; and the evidence report (``lmsim evidence``)."""
 
 from __future__ import annotations
 
@@ -186,6 +186,34 @@ def calibration_html(result: Estimate, tables: dict[str, pd.DataFrame]) -> str:
     sections += [(name, html.table(name, table, "en")) for name, table in tables.items() if name != "profiles"]
     sections.append(("Method", html.paragraphs(CALIBRATION_METHOD or "")))
     return html.page("Calibration report", "en", sections)
+
+
+#: the evidence table's columns the page shows (the CSV has them all)
+EVIDENCE_SHOWN = ["lever", "id", "statistic", "horizon_months", "year", "unit", "published", "published_low", "published_high",
+                  "tolerance", "transfer", "simulated", "simulated_low", "simulated_high", "replications", "agree"]
+
+
+def write_evidence(table: pd.DataFrame, command: str, runs: int, seed: int, out: str | Path) -> list[Path]:
+    """``evidence.csv`` (every column) and ``evidence.html``: the estimates beside their
+    simulated values, then each estimate's source, design and note, then the method."""
+    from lmsim.calibration.evidence import __doc__ as EVIDENCE_METHOD
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = folder / "evidence.csv"
+    table.to_csv(csv, index=False)
+    agree = int(table["agree"].sum())
+    summary = [f"{agree} of {len(table)} estimates agree with their simulated evaluation ({runs} replications, seed {seed})",
+               *[f"{r.lever} {r.id}: DISAGREES (simulated {r.simulated:.3g} [{r.simulated_low:.3g}, {r.simulated_high:.3g}], "
+                 f"published {r.published_low:.3g} to {r.published_high:.3g} ± {r.tolerance:.3g} {r.unit})"
+                 for r in table.itertuples() if not r.agree]]
+    sources = [f"{r.id}: {r.source}. Design: {r.design}. {r.note}" for r in table.itertuples()]
+    sections = [("Summary", html.bullets(summary)), ("Estimates", html.table("evidence", table[EVIDENCE_SHOWN], "en")),
+                ("Sources", html.bullets(sources)), ("Method", html.paragraphs(EVIDENCE_METHOD or "")),
+                ("Reproduce", html.reproduce([("command", command), ("lmsim", __version__), ("seed", str(seed)), ("runs", str(runs))]))]
+    page = folder / "evidence.html"
+    page.write_text(html.page("Lever effects against published evidence", "en", sections), encoding="utf-8")
+    return [csv, page]
 
 
 def _target(provenance: Provenance, c: Comparison, indicator: str) -> float | None:

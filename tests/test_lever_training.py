@@ -176,6 +176,52 @@ def test_training_lowers_job_finding_while_enrolled_and_raises_it_after():
     assert (treated.workers.skill[trainees] == 5).all()
 
 
+def test_certified_completers_keep_a_lower_separation_risk_for_boost_months():
+    lever_params = {**TRAIN, "separation_factor": 0.35, "boost_months": 3}
+    model = build(job_seekers(), {"training_subsidy": lever_params}, months=8)
+    lever = model.policies.levers[0]
+    model.step()  # January: the first course of 5 starts (2 months)
+    first = np.flatnonzero(model.workers.status == Status.TRAINING)
+    everyone = np.arange(len(model.workers))
+    model.step()  # February: still in the course, so no advantage in the coming month
+    assert np.all(lever.separation_risk(everyone) == 1.0)
+    model.step()  # March: the course ends at the month's close, and they pass
+    assert (lever.completed[first] == model.month - 1).all()
+    second = np.setdiff1d(np.arange(2, 10), first)  # February's course of 3 passes at April's close
+    # the coming month 1 to 3 months after passing: the first course from April to June, the
+    # second from May to July
+    for month, advantaged in (("April", first), ("May", np.arange(2, 10)), ("June", np.arange(2, 10)), ("July", second)):
+        expected = np.ones(len(everyone))
+        expected[advantaged] = 0.35
+        assert lever.separation_risk(everyone).tolist() == expected.tolist(), month
+        model.step()
+    # neutral: a factor of 1 is the plain scalar, so the engine takes its plain path
+    plain = build(job_seekers(), {"training_subsidy": {**TRAIN, "boost_months": 3}}, months=8).policies.levers[0]
+    assert plain.separation_risk(everyone) == 1.0
+
+
+def test_separation_risk_spares_the_protected_from_quits_and_from_layoff_choice():
+    from lmsim.rng import Purpose
+
+    def tenure(model, rows):  # rows 0-4 cannot be separated, the rest as usual
+        return np.where(rows < 5, 0.0, 1.0)
+
+    # quits: quit rate 1, so without the hook all ten employees (hired before January) quit
+    model = build(firms_with_staff([10]), behaviour={"quit_rate": 1.0})
+    model.policies.separation_risk = lambda rows: tenure(model, rows)
+    labour.quits(model)
+    assert sorted(np.flatnonzero(model.workers.status == Status.UNEMPLOYED)) == [5, 6, 7, 8, 9]
+    # layoff choice: the firm lays off 5 of its 10; with the hook exactly the five unprotected go
+    model = build(firms_with_staff([10]))
+    rows, count = np.arange(10), np.array([5])
+    picked = firm_rules.pick_within_firms(model, rows, count, Purpose.LAYOFF_CHOICE, lambda r: tenure(model, r))
+    assert sorted(picked) == [5, 6, 7, 8, 9]
+    # equal risks keep the plain keyed random rank, person by person
+    plain = firm_rules.pick_within_firms(model, rows, count, Purpose.LAYOFF_CHOICE)
+    equal = firm_rules.pick_within_firms(model, rows, count, Purpose.LAYOFF_CHOICE, lambda r: np.full(len(r), 0.7))
+    assert sorted(plain) == sorted(equal) and len(plain) == 5
+
+
 # --- training_living_allowance ----------------------------------------------------------------
 
 ALLOW = {"start": "2019-01", "end": "2020-12", "clause": "001 (十三)"}

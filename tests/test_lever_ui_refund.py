@@ -38,7 +38,15 @@ def refunds(model):
     return entries[entries["line"] == "ui_refund"]
 
 
-REFUND = {"start": "2019-01", "end": "2019-12", "clause": "001 (七)", "hold_months": 1e9}
+# every eligible firm applies (application_cost 0), so the rules alone decide
+REFUND = {"start": "2019-01", "end": "2019-12", "clause": "001 (七)", "hold_months": 1e9, "application_cost": 0.0}
+
+
+def test_a_firm_applies_only_for_a_refund_worth_the_application():
+    # each insured firm's refund is 3,000 yuan (below): worth an application costing 3,000, not 3,000.01
+    applied = run({"ui_refund": {**REFUND, "application_cost": 3000.0}}, insures=(True, True, False))
+    assert list(refunds(applied)["recipient_id"]) == [0, 1]
+    assert refunds(run({"ui_refund": {**REFUND, "application_cost": 3000.01}}, insures=(True, True, False))).empty
 
 
 def test_refund_is_half_of_last_years_premiums_paid_in_march():

@@ -161,6 +161,11 @@ class Lever:
         """Yuan a seeker would get on top of the wage ``employer`` (firm rows) offers."""
         return 0.0
 
+    def separation_risk(self, rows: np.ndarray) -> np.ndarray | float:
+        """Multiplier on employees' ``rows`` risk of quitting and of being the ones their firm
+        lays off (a quit risk above 1 counts as 1)."""
+        return 1.0
+
     def leave_propensity(self, rows: np.ndarray) -> np.ndarray | float:
         """Multiplier on residents' out-migration hazard."""
         return 1.0
@@ -315,6 +320,7 @@ HOOKS: dict[str, Combine] = {
     "search_effort": Combine.PRODUCT,
     "reservation_shift": Combine.SUM,
     "offer_top_up": Combine.SUM,
+    "separation_risk": Combine.PRODUCT,
     "leave_propensity": Combine.PRODUCT,
     "self_employment_exit": Combine.PRODUCT,
     "hired": Combine.NOTIFY,

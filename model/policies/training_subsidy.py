@@ -20,9 +20,13 @@ certificate; the subsidy for those who pass, 对培训合格的失业人员给�
   ``programme_left`` = ``course_months``) and do not search: the lock-in that lowers job
   finding while enrolled. On completion they return to search; a share ``completion_rate``
   pass and earn a certificate (``skill``: none -> level 5 (初级), otherwise one level up, which
-  can move their skill band and so the segment they search in) and search with effectiveness
-  times ``search_boost`` for ``boost_months`` months after completion: job finding rises
-  after. Trainees who retire or move away leave the programme;
+  can move their skill band and so the segment they search in). For ``boost_months`` months
+  after passing, the certificate keeps an advantage: they search with effectiveness times
+  ``search_boost``, and in work their risk of quitting or being the ones laid off is times
+  ``separation_factor`` (the ``separation_risk`` hook): skills that make a job last, so the
+  effect on being in work builds up over years as the untrained cycle through unemployment,
+  the profile evaluations find (close to zero in the first year, larger two and three years
+  after; calibration/evidence.toml). Trainees who retire or move away leave the programme;
 - payment: to the provider (Recipient.AGENCY; the entry's id is the trainee's worker id),
   ``standard_subsidy`` per certified trainee times the share of the tier the course's
   placement rate reaches ``placement_window`` months after completion (a course is one
@@ -34,10 +38,11 @@ certificate; the subsidy for those who pass, 对培训合格的失业人员给�
 
 Numbers the documents do not give (documented defaults, to be overridden per region):
 capacity 140 places a month (000 §三(三)4 asks for 5,000 person-times over 2019-2021, about 139
-a month); course 3 months; 90 % pass; search effectiveness x 1.3 for 6 months; 1,000 yuan per
+a month); course 3 months; 90 % pass; 1,000 yuan per
 certified trainee; placement measured 6 months after completion; tiers >= 80 % -> 100 %,
 >= 60 % -> 80 %, below -> 60 %; 30 % of the eligible apply; a new course at most 12 months
-after the last start.
+after the last start. Fitted to evidence (``lmsim evidence training_subsidy``): the
+certificate's advantage lasts 60 months, with no search boost and a separation factor of 0.35.
 """
 
 from __future__ import annotations
@@ -83,8 +88,9 @@ class Params(AppliedLeverParams):
     capacity: int = param(140, unit="persons", ref="000 §三(三)4: 5,000 person-times / 36 months", ge=0, le=10_000_000, description="new training places a month, persons; default 140")
     course_months: int = param(3, unit="months", ref="documented default", ge=1, le=36, description="months a course lasts (trainees do not search)")
     completion_rate: Share = param(0.9, unit="share", ref="documented default", description="share of trainees who pass and earn a certificate")
-    search_boost: float = param(1.3, unit="multiplier", ref="documented default", ge=1.0, le=10.0, description="multiplier on certified completers' search effectiveness")
-    boost_months: int = param(6, unit="months", ref="documented default", ge=0, le=120, description="months after completion the search boost lasts")
+    search_boost: float = param(1.0, unit="multiplier", ref="fitted 2026-12-01 to calibration/evidence.toml (training_subsidy: lock-in, the 1-year effect, the effects 2 and 3 years after the course and their growth) on a grid of search_boost x boost_months x separation_factor in the Huyi study: a boost above 1 makes the first year's effect larger than evaluations find", ge=1.0, le=10.0, description="multiplier on certified completers' search effectiveness")
+    boost_months: int = param(60, unit="months", ref="fitted 2026-12-01 to calibration/evidence.toml (training_subsidy: lock-in, the 1-year effect, the effects 2 and 3 years after the course and their growth) on a grid of search_boost x boost_months x separation_factor in the Huyi study", ge=0, le=120, description="months after completion the certificate's advantage (search boost, separation factor) lasts")
+    separation_factor: Share = param(0.35, unit="multiplier", ref="fitted 2026-12-01 to calibration/evidence.toml (training_subsidy: lock-in, the 1-year effect, the effects 2 and 3 years after the course and their growth) on a grid of search_boost x boost_months x separation_factor in the Huyi study", neutral=1.0, description="multiplier on certified completers' risk of quitting or being laid off while the advantage lasts")
     standard_subsidy: Yuan = param(1000.0, unit="yuan", ref="documented default: 1,000", neutral=0.0, description="yuan per certified trainee at the full tier")
     placement_window: int = param(6, unit="months", ref="documented default", ge=0, le=60, description="months after completion the course's placement rate is measured")
     tiers: list[Tier] = param(unit="list", ref="000 §三(三)2: 梯级补贴; documented default tiers", neutral=[], default_factory=_default_tiers, description="placement-rate tiers (min_placement, share of standard_subsidy paid); default 0.8: 1.0, 0.6: 0.8, 0: 0.6")
@@ -130,13 +136,21 @@ class TrainingSubsidy(Lever):
 
     # --- behavioural channel ----------------------------------------------------------------
 
+    def certified(self, rows: np.ndarray) -> np.ndarray:
+        """Which of ``rows`` passed a course 1 to ``boost_months`` months ago."""
+        self._grow()
+        since = self.model.month - self.completed[rows]
+        return (self.completed[rows] >= 0) & (since >= 1) & (since <= self.p.boost_months)
+
     def search_effort(self, seekers: np.ndarray) -> np.ndarray | float:
         if self.p.search_boost == 1.0 or self.p.boost_months == 0:
             return 1.0
-        self._grow()
-        since = self.model.month - self.completed[seekers]
-        boosted = (self.completed[seekers] >= 0) & (since >= 1) & (since <= self.p.boost_months)
-        return np.where(boosted, self.p.search_boost, 1.0)
+        return np.where(self.certified(seekers), self.p.search_boost, 1.0)
+
+    def separation_risk(self, rows: np.ndarray) -> np.ndarray | float:
+        if self.p.separation_factor == 1.0 or self.p.boost_months == 0:
+            return 1.0
+        return np.where(self.certified(rows), self.p.separation_factor, 1.0)
 
     def monthly(self) -> None:
         self._grow()

@@ -3,11 +3,15 @@
 Clauses: 001 (七) (50 % of last year's premiums to insured firms that lay off no one or few;
 firms in arrears must first pay them), 000 §三(一)1, 002 §8, 004 §28.
 
-- eligibility: an insured firm, alive, without arrears, that applies (``take_up``), whose
+- eligibility: an insured firm, alive, without arrears, that applies, whose
   layoffs in the assessed year stay within the threshold: a share of its staff on 1 January
   (``layoff_threshold``; by default the national surveyed-unemployment control target of the
   year before, ``control_target``: 5.5 %, or 6 % for 2020), or ``small_firm_threshold`` (20 %) for firms of at most
   ``small_firm_staff`` (30) staff;
+- application: a firm applies (``take_up``: awareness, a fixed propensity per firm) when the
+  refund it expects is worth at least ``application_cost`` yuan, the cost of applying (the
+  application, the audit of its layoffs and contributions): small refunds go unclaimed, which is
+  why the published refunds reach a few percent of insured firms, the larger ones;
 - behavioural channel: during an assessed year a firm about to cross the threshold holds
   back the layoffs that would cross it when the refund it would lose is worth more than
   ``hold_months`` months of the labour cost of the workers it keeps;
@@ -42,6 +46,7 @@ class Params(AppliedLeverParams):
     small_firm_staff: int = param(30, unit="persons", ref="catalogue §2.1: firms with at most 30 insured staff", ge=0, description="firms of at most this many staff use small_firm_threshold")
     small_firm_threshold: Share = param(0.2, unit="share", ref="catalogue §2.1: at most 20 % of staff for firms with at most 30 insured staff", description="highest layoff rate for small firms")
     payment_month: int = param(3, unit="month of the year, 1-12", ref="documented default: the refund is paid early in the following year", ge=1, le=12, description="month of the following year the refund is paid")
+    application_cost: float = param(15_000.0, unit="yuan", ref="fitted 2026-12-01 (calibration/evidence.toml, study ui_refund): refunds then average 47,000 yuan a refunded firm in the Xiangtan study, as the national (551.7亿 / 114.8万 firms) and Hunan (3.61亿 / 7,522) refunds of 2019 did, 48,000", ge=0.0, description="yuan a refund must be worth for a firm to apply")
     hold_months: float = param(1.0, unit="months", ref="documented default 1: a behavioural choice of this model", ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
 
 
@@ -84,6 +89,7 @@ class UiRefund(Lever):
         crossing &= self.takes_up(f.id)
         months_so_far = month_of(m.month)
         refund = self.share() * f.ui_premiums_this_year * 12 / months_so_far  # the year's premiums, projected
+        crossing &= refund >= self.p.application_cost  # a refund not worth applying for holds nothing back
         cost = (layoffs - room) * f.payroll / np.maximum(f.employees, 1) * (1 + employer_rate(m.si_agency.rates(m.month)))
         hold = crossing & (refund >= cost * self.p.hold_months)
         return np.where(hold, room, layoffs).astype(layoffs.dtype)
@@ -96,9 +102,10 @@ class UiRefund(Lever):
             self._due = None
             return
         within = f.layoffs_this_year <= self.allowed_layoffs(assessed)
-        eligible = f.alive & f.insures & (f.ui_premiums_this_year > 0) & within & self.takes_up(f.id)
-        rows = np.flatnonzero(eligible)
-        self._due = (rows, self.share()[rows] * f.ui_premiums_this_year[rows])
+        refund = self.share() * f.ui_premiums_this_year
+        applies = self.takes_up(f.id) & (refund >= self.p.application_cost)
+        rows = np.flatnonzero(f.alive & f.insures & (f.ui_premiums_this_year > 0) & within & applies)
+        self._due = (rows, refund[rows])
 
     def monthly(self) -> None:
         m, f = self.model, self.model.firms

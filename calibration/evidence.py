@@ -1,0 +1,304 @@
+"""Published evidence on the levers' effects, and the same measurements made inside lmsim
+(``lmsim evidence``).
+
+Each ``[[estimates]]`` entry of the evidence file (``calibration/evidence.toml``) is one
+published figure: its source, design, population, outcome, horizon and interval, how far it
+transfers to a Chinese city (``transfer``, with a ``tolerance`` that widens the interval where
+it transfers poorly), and the ``statistic`` of a simulated evaluation that measures the same
+thing. A **study** (``[studies.NAME]``) is a lever as a package sets it (with the study's
+changes, ``params``: the size of the programme an evaluation looked at, say), alone on that
+package's baseline, run replication by replication against the baseline with common random
+numbers: the people it admits are the treated, and the same people in the baseline run (same
+seed, the same random numbers person by person) are their counterfactual. That is the ideal
+experiment the published designs (randomised trials, matching, discontinuities) approximate;
+where a study's design measured something else (a gross count, an administrative total) the
+statistic measures that instead.
+
+An estimate **agrees** when the central 90 % range of the simulated statistic over
+replications meets the published interval widened by the tolerance.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, model_validator
+
+from lmsim.calendar import parse_month, year_of
+from lmsim.compare import displacement
+from lmsim.policies import REGISTRY
+from lmsim.replications import Replications, RunOutput, band
+from lmsim.scenario import Scenario, ScenarioError, load_scenario, validate, validate_scenario
+from lmsim.units import Section
+
+EVIDENCE_FILE = Path(__file__).with_name("evidence.toml")
+LEVEL = 0.90
+#: months between the two horizons :func:`in_work_effect_growth` compares
+GROWTH_MONTHS = 12
+
+
+# --- the simulated statistics -------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One replication of a study: the baseline run, the study run, the lever and its window."""
+
+    base: RunOutput
+    study: RunOutput
+    lever: str
+    horizon: int  # months after admission (or after the window's end, for aggregate statistics)
+    year: int | None  # calendar year of statistics over a year of the lever's payments
+
+
+def _admitted(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, weights and month index at the horizon of the people the lever admitted whose
+    horizon falls inside the run."""
+    adm = case.study.admissions
+    adm = adm[adm["lever"] == case.lever]
+    months = {d: i for i, d in enumerate(case.study.monthly["date"])}
+    at = adm["date"].map(months).to_numpy(dtype=np.int64) + case.horizon
+    inside = at < len(case.study.monthly)
+    return adm["worker_id"].to_numpy(dtype=np.int64)[inside], adm["weight"].to_numpy(dtype=np.float64)[inside], at[inside]
+
+
+def _in_work(run: RunOutput, ids: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Whether each id was in work at the end of its month ``at`` of ``run``."""
+    flags = np.zeros(len(ids), dtype=bool)
+    for t in np.unique(at):  # a loop over months, not people
+        rows = np.flatnonzero(at == t)
+        flags[rows] = run.paths.flags("in_work", int(t), ids[rows])
+    return flags
+
+
+def in_work_effect(case: Case) -> float:
+    """Percentage points: the admitted in work ``horizon`` months after admission, in the study
+    run minus in the baseline run (the same people, the same random numbers)."""
+    ids, weight, at = _admitted(case)
+    if weight.sum() == 0:
+        return np.nan
+    gap = _in_work(case.study, ids, at).astype(float) - _in_work(case.base, ids, at)
+    return 100 * float(np.average(gap, weights=weight))
+
+
+def in_work_effect_growth(case: Case) -> float:
+    """Percentage points: :func:`in_work_effect` at ``horizon`` minus at ``horizon`` less
+    :data:`GROWTH_MONTHS`, over the same people (those whose later horizon falls inside the run)."""
+    ids, weight, at = _admitted(case)
+    if weight.sum() == 0:
+        return np.nan
+    gaps = [_in_work(case.study, ids, t).astype(float) - _in_work(case.base, ids, t) for t in (at, at - GROWTH_MONTHS)]
+    return 100 * float(np.average(gaps[0] - gaps[1], weights=weight))
+
+
+def in_work_share(case: Case) -> float:
+    """Percent of the admitted in work ``horizon`` months after admission, in the study run."""
+    ids, weight, at = _admitted(case)
+    return 100 * float(np.average(_in_work(case.study, ids, at), weights=weight)) if weight.sum() else np.nan
+
+
+def deadweight(case: Case) -> float:
+    """Percent of the admitted in work ``horizon`` months after admission in the baseline run:
+    those the lever paid for who would have been in work without it."""
+    ids, weight, at = _admitted(case)
+    return 100 * float(np.average(_in_work(case.base, ids, at), weights=weight)) if weight.sum() else np.nan
+
+
+def net_jobs_per_admitted(case: Case) -> float:
+    """Regular employment in the study run minus the baseline run ``horizon`` months after the
+    last month the lever admitted anyone, per person it admitted: net jobs per subsidised hire,
+    displacement and substitution included."""
+    adm = case.study.admissions
+    adm = adm[adm["lever"] == case.lever]
+    if adm.empty:
+        return np.nan
+    dates = list(case.study.monthly["date"])
+    at = min(dates.index(adm["date"].max()) + case.horizon, len(dates) - 1)
+    gap = case.study.monthly["regular_employment"].iloc[at] - case.base.monthly["regular_employment"].iloc[at]
+    return float(gap / adm["weight"].sum())
+
+
+def nonparticipant_finding_change(case: Case) -> float:
+    """Percentage points: the monthly job-finding rate of unemployed people no lever admitted,
+    study run minus baseline run (negative: displacement)."""
+    d = displacement(case.base, case.study)
+    return 100 * float(d["finding_scenario"].iloc[0] - d["finding_baseline"].iloc[0]) if len(d) else np.nan
+
+
+def _year_of_payments(case: Case) -> pd.DataFrame:
+    p = case.study.policies
+    p = p[p["lever"] == case.lever]
+    return p[p["date"].map(lambda d: year_of(parse_month(d))) == case.year]
+
+
+def paid_in_year(case: Case) -> float:
+    """Yuan the lever paid in the calendar ``year``."""
+    return float(_year_of_payments(case)["paid"].sum())
+
+
+def recipients_in_year(case: Case) -> float:
+    """Recipients (persons or firms) the lever paid in the calendar ``year`` (a recipient paid in
+    two months counts twice; the refund levers pay once a year)."""
+    return float(_year_of_payments(case)["recipients"].sum())
+
+
+def paid_per_recipient(case: Case) -> float:
+    """Yuan per recipient paid in the calendar ``year``."""
+    p = _year_of_payments(case)
+    return float(p["paid"].sum() / p["recipients"].sum()) if p["recipients"].sum() else np.nan
+
+
+STATISTICS: dict[str, Callable[[Case], float]] = {
+    f.__name__: f for f in (in_work_effect, in_work_effect_growth, in_work_share, deadweight, net_jobs_per_admitted, nonparticipant_finding_change,
+                            paid_in_year, recipients_in_year, paid_per_recipient)
+}
+#: the statistics measured on the year of payments named by ``year``
+YEARLY = {"paid_in_year", "recipients_in_year", "paid_per_recipient"}
+
+
+# --- the evidence file ----------------------------------------------------------------------
+
+
+class Study(Section):
+    """A lever under study: its section of ``package``, alone on ``baseline``."""
+
+    lever: str = Field(min_length=1, description="the lever studied")
+    baseline: str = Field(min_length=1, description="the baseline scenario (a built-in name or a file)")
+    package: str = Field(min_length=1, description="the scenario whose [policies.LEVER] section is studied")
+    set: list[str] = Field(default_factory=list, description="overrides of both runs, PATH=VALUE")
+    params: dict[str, Any] = Field(default_factory=dict, description="the lever's parameters changed for the study")
+
+    @model_validator(mode="after")
+    def _known(self) -> Study:
+        if self.lever not in REGISTRY:
+            raise ValueError(f"unknown lever {self.lever!r}; allowed: {', '.join(sorted(REGISTRY))}")
+        return self
+
+
+class Estimate(Section):
+    """One published figure and the simulated statistic that measures the same thing."""
+
+    lever: str = Field(min_length=1)
+    study: str = Field(min_length=1, description="the [studies.NAME] that measures it")
+    id: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    url: str = ""
+    design: str = Field(min_length=1, description="experiment, matching, difference in differences, administrative count...")
+    population: str = Field(min_length=1)
+    outcome: str = Field(min_length=1)
+    statistic: str = Field(description="a statistic of calibration.evidence.STATISTICS")
+    horizon_months: int = Field(0, ge=0, le=120, description="months after admission the outcome is measured")
+    year: int | None = Field(None, ge=1990, le=2100, description="calendar year of the yearly statistics")
+    estimate: float | None = Field(None, description="the published point estimate, if there is one")
+    low: float
+    high: float
+    unit: str = Field(min_length=1)
+    transfer: Literal["good", "moderate", "poor"] = Field(description="how far the estimate carries over to a Chinese city")
+    tolerance: float = Field(0.0, ge=0, description="added on both sides of [low, high]; wider where the estimate transfers poorly")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _checks(self) -> Estimate:
+        if self.lever not in REGISTRY:
+            raise ValueError(f"unknown lever {self.lever!r}; allowed: {', '.join(sorted(REGISTRY))}")
+        if self.statistic not in STATISTICS:
+            raise ValueError(f"unknown statistic {self.statistic!r}; allowed: {', '.join(STATISTICS)}")
+        if (self.statistic in YEARLY) != (self.year is not None):
+            raise ValueError(f"year is needed by exactly the yearly statistics ({', '.join(sorted(YEARLY))})")
+        if not self.low <= self.high:
+            raise ValueError(f"low {self.low} must not be above high {self.high}")
+        return self
+
+
+class EvidenceFile(Section):
+    studies: dict[str, Study] = Field(min_length=1)
+    estimates: list[Estimate] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EvidenceFile:
+        ids = [e.id for e in self.estimates]
+        if len(set(ids)) != len(ids):
+            raise ValueError("estimate ids must be distinct")
+        for e in self.estimates:
+            if e.study not in self.studies:
+                raise ValueError(f"estimate {e.id}: no [studies.{e.study}] section; studies: {', '.join(self.studies)}")
+            if self.studies[e.study].lever != e.lever:
+                raise ValueError(f"estimate {e.id}: study {e.study} studies {self.studies[e.study].lever}, not {e.lever}")
+        return self
+
+
+def load(path: str | Path = EVIDENCE_FILE) -> EvidenceFile:
+    """The evidence file, validated; a bad file raises ScenarioError naming file and field."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScenarioError([f"{path}: cannot read file ({exc.strerror or exc})"]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{path}: not valid TOML ({exc})"]) from exc
+    return validate(EvidenceFile, data, str(path))
+
+
+def studies_of(evidence: EvidenceFile, levers: list[str]) -> list[str]:
+    """The studies the estimates of ``levers`` need, in file order."""
+    return list(dict.fromkeys(e.study for e in evidence.estimates if e.lever in levers))
+
+
+def study_scenarios(evidence: EvidenceFile, levers: list[str]) -> dict[str, Scenario]:
+    """The runs the estimates of ``levers`` need: one baseline per (baseline, overrides) and one
+    scenario per study, labelled ``baseline:NAME`` and ``study:NAME``."""
+    scenarios: dict[str, Scenario] = {}
+    for name in studies_of(evidence, levers):
+        study = evidence.studies[name]
+        base = load_scenario(study.baseline, study.set)
+        scenarios.setdefault(_baseline_label(study), base)
+        section = getattr(load_scenario(study.package, study.set).policies, study.lever)
+        if section is None:
+            raise ScenarioError([f"{EVIDENCE_FILE}: studies.{name}.package: {study.package} has no [policies.{study.lever}] section"])
+        data = base.model_dump(mode="json")
+        data["policies"][study.lever] = {**section.model_dump(mode="json"), **study.params}
+        data["targets"] = {}
+        scenarios[f"study:{name}"] = validate_scenario(data, f"{EVIDENCE_FILE}: studies.{name}")
+    return scenarios
+
+
+def _baseline_label(study: Study) -> str:
+    return f"baseline:{study.baseline}" + (f"[{';'.join(study.set)}]" if study.set else "")
+
+
+# --- running and judging ---------------------------------------------------------------------
+
+
+def evaluate(evidence: EvidenceFile, reps: Replications, levers: list[str]) -> pd.DataFrame:
+    """Per estimate of ``levers``: the published value and interval beside the simulated median
+    and central 90 % range over replications, and whether they agree."""
+    rows = []
+    for e in (e for e in evidence.estimates if e.lever in levers):
+        study = evidence.studies[e.study]
+        values = [STATISTICS[e.statistic](Case(reps.load(_baseline_label(study), k), reps.load(f"study:{e.study}", k), e.lever,
+                                                e.horizon_months, e.year)) for k in range(reps.runs)]
+        mid, lo, hi = band(values, LEVEL)
+        accept = (e.low - e.tolerance, e.high + e.tolerance)
+        rows.append({"lever": e.lever, "study": e.study, "id": e.id, "statistic": e.statistic, "horizon_months": e.horizon_months, "year": e.year,
+                     "unit": e.unit, "published": e.estimate, "published_low": e.low, "published_high": e.high,
+                     "tolerance": e.tolerance, "transfer": e.transfer, "simulated": mid, "simulated_low": lo, "simulated_high": hi,
+                     "replications": int(np.sum(~np.isnan(values))),
+                     "agree": bool(not np.isnan(mid) and lo <= accept[1] and hi >= accept[0]),
+                     "source": e.source, "design": e.design, "note": e.note})
+    return pd.DataFrame(rows)
+
+
+def run(evidence: EvidenceFile, levers: list[str], out: str | Path, runs: int, seed: int, workers: int = 1,
+        scheduler: str | None = None) -> pd.DataFrame:
+    """Run the studies of ``levers`` (resuming what ``out`` already holds) and judge every estimate."""
+    reps = Replications(out, study_scenarios(evidence, levers), runs, seed)
+    errors = reps.run(workers, scheduler)
+    if errors:
+        raise RuntimeError("runs failed: " + "; ".join(errors[:3]))
+    return evaluate(evidence, reps, levers)

@@ -1,0 +1,101 @@
+"""lmsim evidence (issue 12): the simulated statistics on made-up runs, computed by hand; the
+evidence file's validation; and the shipped file's studies build."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lmsim.calibration import evidence
+from lmsim.calibration.evidence import Case
+from lmsim.replications import RunOutput
+from lmsim.scenario import ScenarioError
+from lmsim.simulation import WorkPaths
+
+DATES = ["2019-01", "2019-02", "2019-03", "2019-04"]
+
+
+def paths(in_work: list[list[int]], size: int = 8) -> WorkPaths:
+    """Work paths of ``size`` people: month t has the ids in ``in_work[t]`` in work, the rest unemployed."""
+    p = WorkPaths()
+    p.size = size
+    for ids in in_work:
+        flags = np.zeros(size, dtype=bool)
+        flags[ids] = True
+        p.in_work.append(np.packbits(flags))
+        p.unemployed.append(np.packbits(~flags))
+    return p
+
+
+def run(in_work, regular, admissions=(), policies=None) -> RunOutput:
+    monthly = pd.DataFrame({"date": DATES, "regular_employment": regular})
+    adm = pd.DataFrame(list(admissions), columns=["date", "lever", "worker_id", "weight"])
+    empty = pd.DataFrame()
+    return RunOutput(monthly, empty, empty, policies if policies is not None else empty, empty, adm, paths(in_work))
+
+
+# Four people admitted by "training_subsidy": ids 0 and 1 in January (weight 1 each), id 2 in
+# February (weight 2); id 3 in January by another lever. In work, month by month:
+BASE = run([[0, 3], [0, 1, 3], [0, 1, 2, 3], [1, 2]], [10, 10, 10, 10])
+STUDY = run([[3], [3], [0, 1, 2, 3], [0, 1, 2, 3]], [10, 11, 13, 12],
+            [("2019-01", "training_subsidy", 0, 1.0), ("2019-01", "training_subsidy", 1, 1.0),
+             ("2019-02", "training_subsidy", 2, 2.0), ("2019-01", "hiring_subsidy", 3, 1.0)])
+
+
+def case(statistic, horizon, base=BASE, study=STUDY, year=None):
+    return evidence.STATISTICS[statistic](Case(base, study, "training_subsidy", horizon, year))
+
+
+def test_effects_follow_the_same_people_at_their_horizon(monkeypatch):
+    # horizon 1: ids 0, 1 in February (study: out, out; base: in, in), id 2 in March (in, in):
+    # gaps -1, -1, 0 with weights 1, 1, 2 -> -2/4 = -50 points
+    assert case("in_work_effect", 1) == pytest.approx(-50.0)
+    # horizon 2: ids 0, 1 in March (in, in vs in, in), id 2 in April (in vs in): 0
+    assert case("in_work_effect", 2) == pytest.approx(0.0)
+    # horizon 3: only ids 0, 1 (April) are inside the run: study in, in; base out, in -> +50 points
+    assert case("in_work_effect", 3) == pytest.approx(50.0)
+    assert case("in_work_share", 1) == pytest.approx(100 * 2 / 4)  # id 2 (weight 2) in work in March
+    assert case("deadweight", 0) == pytest.approx(100 * 1 / 4)  # base: id 0 in work in January; 1 not; 2 not in February
+    # growth from horizon 2 to 3 (a month apart here), over ids 0 and 1 (id 2's horizon 3 is
+    # past the run): +50 - 0
+    monkeypatch.setattr(evidence, "GROWTH_MONTHS", 1)
+    assert case("in_work_effect_growth", 3) == pytest.approx(50.0)
+
+
+def test_net_jobs_per_admitted_and_displacement():
+    # the last admission is in February: regular employment 11 against 10 there, 4 persons admitted
+    assert case("net_jobs_per_admitted", 0) == pytest.approx(1 / 4)
+    assert case("net_jobs_per_admitted", 1) == pytest.approx(3 / 4)  # March: 13 against 10
+    # non-admitted people: ids 4-7 (id 3 was admitted by another lever), unemployed all along in
+    # both runs: no finds, no change
+    assert case("nonparticipant_finding_change", 0) == 0.0
+
+
+def test_yearly_payment_statistics():
+    policies = pd.DataFrame({"date": ["2019-03", "2019-06", "2020-03"], "lever": "training_subsidy",
+                             "paid": [30_000.0, 18_000.0, 99.0], "recipients": [1.0, 2.0, 5.0]})
+    study = run([[3]] * 4, [10] * 4, policies=policies)
+    assert case("paid_in_year", 0, study=study, year=2019) == 48_000.0
+    assert case("recipients_in_year", 0, study=study, year=2019) == 3.0
+    assert case("paid_per_recipient", 0, study=study, year=2019) == 16_000.0
+
+
+def test_the_evidence_file_is_validated_naming_file_and_field(tmp_path):
+    good = evidence.load()
+    assert {e.study for e in good.estimates} <= set(good.studies)
+    bad = tmp_path / "evidence.toml"
+    bad.write_text(evidence.EVIDENCE_FILE.read_text(encoding="utf-8").replace('statistic = "deadweight"', 'statistic = "dead"'), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        evidence.load(bad)
+    message = " ".join(err.value.problems)
+    assert str(bad) in message and "statistic" in message and "in_work_effect" in message
+
+
+def test_a_study_is_its_lever_alone_on_the_baseline_at_the_evaluated_size():
+    file = evidence.load()
+    scenarios = evidence.study_scenarios(file, ["hiring_subsidy"])
+    study, base = scenarios["study:hiring_subsidy_mannheim"], scenarios["baseline:xiangtan-baseline"]
+    in_force = [name for name, params in study.policies if params is not None]
+    assert in_force == ["hiring_subsidy"] and not [n for n, p in base.policies if p is not None]
+    # the package's section (a year's retention) with the study's size: three months of 5,111 yuan
+    subsidy = study.policies.hiring_subsidy
+    assert (subsidy.amount, subsidy.retention_months, study.targets) == (15_333.0, 12, {})
