@@ -7,6 +7,7 @@ import pytest
 
 from lmsim.population import Firms, Status, Workers
 from lmsim.scenario import validate_scenario
+from lmsim.simulation import WorkPaths
 
 QUIET = {
     # every behaviour off, so a hand-built population moves only as a test makes it
@@ -88,3 +89,15 @@ def firms_with_staff(staff: list[int], wage: float = 5000.0, insures: list[bool]
 def small_overrides():
     """The small scenario made faster for tests that only need a few months."""
     return ["population.workers=8000", "population.firms=400", "scenario.months=12"]
+
+
+def work_paths(in_work: list[list[int]], size: int = 8) -> WorkPaths:
+    """Work paths of ``size`` people: month t has the ids in ``in_work[t]`` in work, the rest unemployed."""
+    paths = WorkPaths()
+    paths.size = size
+    for ids in in_work:
+        flags = np.zeros(size, dtype=bool)
+        flags[ids] = True
+        paths.in_work.append(np.packbits(flags))
+        paths.unemployed.append(np.packbits(~flags))
+    return paths

@@ -16,6 +16,8 @@ from lmsim.forecast import forecast
 from lmsim.replications import Replications
 from lmsim.scenario import load_scenario
 
+from conftest import work_paths
+
 SMALL = ["population.workers=6000", "population.firms=300", "scenario.months=12", "shocks=[]"]
 POSTS = 'policies.public_welfare_posts={start="2019-01", end="2019-12", clause="002 §11", posts=60.0}'
 HIRING = 'policies.hiring_subsidy={start="2019-01", end="2019-12", clause="001 (九)", amount=6000.0, retention_months=6, firm_sizes=["micro","small","medium","large"]}'
@@ -242,19 +244,6 @@ def test_organised_labour_export_is_transferred_employment_in_the_net_effects(pr
     assert dead["outcome_months"] == 0 and dead["beyond_horizon"] == 0 and dead["admitted"] == pytest.approx(moved)
 
 
-def _paths_from(in_work: list[list[int]], size: int):
-    from lmsim.simulation import WorkPaths
-
-    paths = WorkPaths()
-    paths.size = size
-    for ids in in_work:
-        flags = np.zeros(size, dtype=bool)
-        flags[ids] = True
-        paths.in_work.append(np.packbits(flags))
-        paths.unemployed.append(np.packbits(~flags))
-    return paths
-
-
 def test_deadweight_is_read_at_each_levers_outcome_horizon_on_a_hand_built_case():
     from lmsim.compare import deadweight
     from lmsim.policies import REGISTRY
@@ -272,7 +261,7 @@ def test_deadweight_is_read_at_each_levers_outcome_horizon_on_a_hand_built_case(
     in_work[0] = [1, 3]  # person 3 in work in 2019-01 only
     empty = pd.DataFrame()
     base = RunOutput(pd.DataFrame({"date": dates}), empty, empty, empty, empty, pd.DataFrame(columns=["date", "lever", "worker_id", "weight"]),
-                     _paths_from(in_work, 8))
+                     work_paths(in_work, 8))
     admissions = pd.DataFrame([
         ("2019-01", "pes_services", 0, 2.0),      # horizon 2019-07: in work -> deadweight 2
         ("2019-03", "pes_services", 1, 1.0),      # horizon 2019-09: not in work (in work at admission: not what counts)

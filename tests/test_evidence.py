@@ -9,28 +9,17 @@ from lmsim.calibration import evidence
 from lmsim.calibration.evidence import Case
 from lmsim.replications import RunOutput
 from lmsim.scenario import ScenarioError
-from lmsim.simulation import WorkPaths
+
+from conftest import work_paths
 
 DATES = ["2019-01", "2019-02", "2019-03", "2019-04"]
-
-
-def paths(in_work: list[list[int]], size: int = 8) -> WorkPaths:
-    """Work paths of ``size`` people: month t has the ids in ``in_work[t]`` in work, the rest unemployed."""
-    p = WorkPaths()
-    p.size = size
-    for ids in in_work:
-        flags = np.zeros(size, dtype=bool)
-        flags[ids] = True
-        p.in_work.append(np.packbits(flags))
-        p.unemployed.append(np.packbits(~flags))
-    return p
 
 
 def run(in_work, regular, admissions=(), policies=None) -> RunOutput:
     monthly = pd.DataFrame({"date": DATES, "regular_employment": regular})
     adm = pd.DataFrame(list(admissions), columns=["date", "lever", "worker_id", "weight"])
     empty = pd.DataFrame()
-    return RunOutput(monthly, empty, empty, policies if policies is not None else empty, empty, adm, paths(in_work))
+    return RunOutput(monthly, empty, empty, policies if policies is not None else empty, empty, adm, work_paths(in_work))
 
 
 # Four people admitted by "training_subsidy": ids 0 and 1 in January (weight 1 each), id 2 in

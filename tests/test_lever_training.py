@@ -196,7 +196,7 @@ def test_certified_completers_keep_a_lower_separation_risk_for_boost_months():
         assert lever.separation_risk(everyone).tolist() == expected.tolist(), month
         model.step()
     # neutral: a factor of 1 is the plain scalar, so the engine takes its plain path
-    plain = build(job_seekers(), {"training_subsidy": {**TRAIN, "boost_months": 3}}, months=8).policies.levers[0]
+    plain = build(job_seekers(), {"training_subsidy": {**TRAIN, "boost_months": 3, "separation_factor": 1.0}}, months=8).policies.levers[0]
     assert plain.separation_risk(everyone) == 1.0
 
 
