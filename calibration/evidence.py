@@ -53,7 +53,7 @@ class Case:
     base: RunOutput
     study: RunOutput
     lever: str
-    horizon: int  # months after admission (or after the window's end, for aggregate statistics)
+    horizon: int  # months after admission (after the last admission, for net_jobs_per_admitted)
     year: int | None  # calendar year of statistics over a year of the lever's payments
 
 

@@ -69,7 +69,7 @@ def _cell(name: str, column: str, value, rate_row: bool, lang: str) -> str:
     kind = unit(name, column)
     if kind == "share" or (rate_row and column not in ("replication",)):
         return f"{100 * float(value):.2f}%"
-    if column in ("replication", "runs"):
+    if column in ("replication", "runs", "replications", "horizon_months", "year"):
         return f"{int(value)}"
     magnitude = abs(float(value))
     if magnitude >= 100:
