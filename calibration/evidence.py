@@ -124,6 +124,20 @@ def net_jobs_per_admitted(case: Case) -> float:
     return float(gap / adm["weight"].sum())
 
 
+def jobs_per_admitted(case: Case) -> float:
+    """Persons in work at the businesses the lever financed (its ``jobs`` indicator: founders and
+    their staff) ``horizon`` months after the last month it admitted anyone, per person admitted."""
+    adm = case.study.admissions
+    adm = adm[adm["lever"] == case.lever]
+    p = case.study.policies
+    jobs = p[p["lever"] == case.lever].set_index("date")["jobs"]
+    if adm.empty:
+        return np.nan
+    dates = list(case.study.monthly["date"])
+    at = dates[min(dates.index(adm["date"].max()) + case.horizon, len(dates) - 1)]
+    return float(jobs[at] / adm["weight"].sum())
+
+
 def nonparticipant_finding_change(case: Case) -> float:
     """Percentage points: the monthly job-finding rate of unemployed people no lever admitted,
     study run minus baseline run (negative: displacement)."""
@@ -155,7 +169,8 @@ def paid_per_recipient(case: Case) -> float:
 
 
 STATISTICS: dict[str, Callable[[Case], float]] = {
-    f.__name__: f for f in (in_work_effect, in_work_effect_growth, in_work_share, deadweight, net_jobs_per_admitted, nonparticipant_finding_change,
+    f.__name__: f for f in (in_work_effect, in_work_effect_growth, in_work_share, deadweight, net_jobs_per_admitted, jobs_per_admitted,
+                            nonparticipant_finding_change,
                             paid_in_year, recipients_in_year, paid_per_recipient)
 }
 #: the statistics measured on the year of payments named by ``year``

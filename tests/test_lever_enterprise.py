@@ -11,6 +11,7 @@ import pytest
 
 from lmsim import rng
 from lmsim.calendar import parse_month
+from lmsim.policies import POLICY_COLUMNS
 from lmsim.population import Separation, Status
 from lmsim.rng import Purpose
 from lmsim.simulation import Simulation
@@ -73,8 +74,16 @@ def test_founder_loan_with_interest_subsidised_by_the_guarantee_fund():
     assert self_employed(model) == [1, 2, 3]  # row 4 is in no eligible group: 10,000 < 60,000
     loans = lever(model, "guaranteed_loans")
     assert loans.lent_in_year == {2019: pytest.approx(3 * 50_000.0)}  # each borrows 60,000 - 10,000
-    january = next(r for r in model.policy_rows if r[:2] == ("2019-01", "guaranteed_loans"))
-    assert january[-1] == pytest.approx(3 * 50_000.0)  # the lent column
+    row = {date: dict(zip(POLICY_COLUMNS, r)) for r in model.policy_rows if r[1] == "guaranteed_loans" for date in [r[0]]}
+    assert row["2019-01"]["lent"] == pytest.approx(3 * 50_000.0)
+    # jobs at the financed businesses: the three sole traders, counted at the month end after they start
+    assert [row[d]["jobs"] for d in ("2019-01", "2019-02", "2019-03")] == [3.0, 3.0, 3.0]
+    # a financed founder who owns a firm brings its staff: firm 0 (4 staff, standing for 2 firms)
+    # made founder 1's, founder 2 back to search: 2 sole traders + 2 x 4 staff
+    f, w = model.firms, model.workers
+    f.owner[0], f.employees[0], f.weight[0] = 1, 4, 2.0
+    w.status[2] = Status.UNEMPLOYED
+    assert loans.jobs_at_financed_businesses() == 2 + 2 * 4
     paid = entries(model, "loan_interest_subsidy")
     assert list(paid["date"]) == ["2019-02"] * 3 + ["2019-03"] * 3  # from the month after the loan
     assert set(paid["recipient_kind"]) == {"bank"} and list(paid["recipient_id"]) == [1, 2, 3, 1, 2, 3]

@@ -685,4 +685,4 @@ def test_neutral_settings_leave_the_baseline_exactly(name, params):
     monthly = model.datacollector.get_model_vars_dataframe()
     assert monthly.equals(base.datacollector.get_model_vars_dataframe())
     assert np.array_equal(model.workers.status, base.workers.status)
-    assert all(r[2:] == (0.0,) * 7 for r in model.policy_rows)
+    assert all(r[2:] == (0.0,) * 8 for r in model.policy_rows)

@@ -36,9 +36,9 @@ def row_of(model, month, lever):
     return dict(zip(POLICY_COLUMNS[2:], row[2:]))
 
 
-def counts(claims, recipients, paid, refused, refused_yuan, entrants, lent=0.0):
+def counts(claims, recipients, paid, refused, refused_yuan, entrants, lent=0.0, jobs=0.0):
     return dict(claims=claims, recipients=recipients, paid=paid, refused=refused, refused_yuan=refused_yuan, entrants=entrants,
-                lent=lent)
+                lent=lent, jobs=jobs)
 
 
 # --- training_subsidy -------------------------------------------------------------------------

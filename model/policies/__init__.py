@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: the ``policies`` output: per month and lever, persons or firms who claimed, were paid, were
 #: refused for want of budget, the yuan paid and refused, and those newly admitted
-POLICY_COLUMNS = ("date", "lever", "claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent")
+POLICY_COLUMNS = ("date", "lever", "claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent", "jobs")
 
 #: every lever, by the name its scenario section uses
 def _discover() -> dict[str, type[Lever]]:

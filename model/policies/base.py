@@ -11,7 +11,9 @@ A lever is a ``[policies.NAME]`` section of a scenario (its :class:`LeverParams`
   refuses claims beyond the budget, credits a paid firm's cash, and counts claims,
   recipients and amounts;
 - **indicators**: the counts :meth:`Lever.pay` and :meth:`Lever.admit` keep, plus ``lent``
-  (yuan of new loans, for loan levers), written to the ``policies`` output.
+  (yuan of new loans, for loan levers) and ``jobs`` (persons in work at the businesses a
+  lever financed, a month-end stock, for the start-up loan lever), written to the ``policies``
+  output.
 
 Every hook a lever may implement is a documented no-op method of :class:`Lever`; :data:`HOOKS`
 says how :class:`lmsim.policies.PolicySet` combines it across the levers in force:
@@ -307,7 +309,7 @@ class Lever:
 
 
 def _empty_stats() -> dict[str, float]:
-    return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent"), 0.0)
+    return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent", "jobs"), 0.0)
 
 
 #: every hook of :class:`Lever` and how :class:`lmsim.policies.PolicySet` combines it

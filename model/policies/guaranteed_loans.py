@@ -50,7 +50,9 @@ lending banks and the guarantee-fund operator; rural self-employed farmers eligi
   is the bank's loss and nothing is recovered.
 - indicators: claims, recipients and yuan of every payment (kept by ``pay``); entrants: founders
   and firms granted a loan in the month; ``lent``: yuan of new loans in the month (the T-loans
-  indicator, ``policies.guaranteed_loans.lent``); the lever also keeps ``defaults`` (yuan
+  indicator, ``policies.guaranteed_loans.lent``); ``jobs``: persons in work at the businesses
+  founders' loans financed at month end, the founders running them and their staff (带动就业, the
+  count programme reports give per supported founder); the lever also keeps ``defaults`` (yuan
   compensated by year), which the ``policies`` output has no column for.
 
 New loans are made only inside the window; loans made inside it are serviced, subsidised,
@@ -251,6 +253,17 @@ class GuaranteedLoans(Lever):
         own = interest - np.where(paid, subsidy, 0.0) + instalment
         return due, own, instalment
 
+    def jobs_at_financed_businesses(self) -> float:
+        """Persons in work at the businesses founders' loans financed: the founders still running
+        one (self-employed) and the staff of the firms they own."""
+        m, w, f = self.model, self.model.workers, self.model.firms
+        financed = np.zeros(len(w), dtype=bool)
+        financed[: len(self._taken)] = self._taken[: len(w)] > 0
+        running = financed & (w.status == Status.SELF_EMPLOYED)
+        owned = f.alive & (f.owner >= 0)
+        owned[owned] = financed[f.owner[owned]]
+        return float(w.weight[running].sum(dtype=np.float64) + (f.employees[owned] * f.weight[owned]).sum(dtype=np.float64))
+
     def monthly(self) -> None:
         m, w, f = self.model, self.model.workers, self.model.firms
         # a borrowing firm that closed defaults
@@ -294,3 +307,5 @@ class GuaranteedLoans(Lever):
             self.pay("bank_reward", self.p.reward_share * volume, Recipient.BANK, np.array([-1]), np.array([1.0]))
         people.compact(m.month)
         book.compact(m.month)
+        if self._taken.any():
+            self.stats["jobs"] = self.jobs_at_financed_businesses()
