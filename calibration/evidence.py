@@ -110,32 +110,38 @@ def deadweight(case: Case) -> float:
     return 100 * float(np.average(_in_work(case.base, ids, at), weights=weight)) if weight.sum() else np.nan
 
 
+def _after_last_admission(case: Case) -> tuple[str, float] | None:
+    """The month ``horizon`` months after the last month the lever admitted anyone (the run's
+    last month at most) and the persons it admitted; None when it admitted nobody."""
+    adm = case.study.admissions
+    adm = adm[adm["lever"] == case.lever]
+    if adm.empty:
+        return None
+    dates = list(case.study.monthly["date"])
+    return dates[min(dates.index(adm["date"].max()) + case.horizon, len(dates) - 1)], float(adm["weight"].sum())
+
+
 def net_jobs_per_admitted(case: Case) -> float:
     """Regular employment in the study run minus the baseline run ``horizon`` months after the
     last month the lever admitted anyone, per person it admitted: net jobs per subsidised hire,
     displacement and substitution included."""
-    adm = case.study.admissions
-    adm = adm[adm["lever"] == case.lever]
-    if adm.empty:
+    after = _after_last_admission(case)
+    if after is None:
         return np.nan
-    dates = list(case.study.monthly["date"])
-    at = min(dates.index(adm["date"].max()) + case.horizon, len(dates) - 1)
-    gap = case.study.monthly["regular_employment"].iloc[at] - case.base.monthly["regular_employment"].iloc[at]
-    return float(gap / adm["weight"].sum())
+    at, admitted = after
+    study, base = (run.monthly.set_index("date")["regular_employment"] for run in (case.study, case.base))
+    return float((study[at] - base[at]) / admitted)
 
 
 def jobs_per_admitted(case: Case) -> float:
     """Persons in work at the businesses the lever financed (its ``jobs`` indicator: founders and
     their staff) ``horizon`` months after the last month it admitted anyone, per person admitted."""
-    adm = case.study.admissions
-    adm = adm[adm["lever"] == case.lever]
-    p = case.study.policies
-    jobs = p[p["lever"] == case.lever].set_index("date")["jobs"]
-    if adm.empty:
+    after = _after_last_admission(case)
+    if after is None:
         return np.nan
-    dates = list(case.study.monthly["date"])
-    at = dates[min(dates.index(adm["date"].max()) + case.horizon, len(dates) - 1)]
-    return float(jobs[at] / adm["weight"].sum())
+    at, admitted = after
+    p = case.study.policies
+    return float(p[p["lever"] == case.lever].set_index("date")["jobs"][at] / admitted)
 
 
 def nonparticipant_finding_change(case: Case) -> float:
@@ -265,7 +271,7 @@ def studies_of(evidence: EvidenceFile, levers: list[str]) -> list[str]:
     return list(dict.fromkeys(e.study for e in evidence.estimates if e.lever in levers))
 
 
-def study_scenarios(evidence: EvidenceFile, levers: list[str]) -> dict[str, Scenario]:
+def study_scenarios(evidence: EvidenceFile, levers: list[str], path: str | Path = EVIDENCE_FILE) -> dict[str, Scenario]:
     """The runs the estimates of ``levers`` need: one baseline per (baseline, overrides) and one
     scenario per study, labelled ``baseline:NAME`` and ``study:NAME``."""
     scenarios: dict[str, Scenario] = {}
@@ -275,11 +281,11 @@ def study_scenarios(evidence: EvidenceFile, levers: list[str]) -> dict[str, Scen
         scenarios.setdefault(_baseline_label(study), base)
         section = getattr(load_scenario(study.package, study.set).policies, study.lever)
         if section is None:
-            raise ScenarioError([f"{EVIDENCE_FILE}: studies.{name}.package: {study.package} has no [policies.{study.lever}] section"])
+            raise ScenarioError([f"{path}: studies.{name}.package: {study.package} has no [policies.{study.lever}] section"])
         data = base.model_dump(mode="json")
         data["policies"][study.lever] = {**section.model_dump(mode="json"), **study.params}
         data["targets"] = {}
-        scenarios[f"study:{name}"] = validate_scenario(data, f"{EVIDENCE_FILE}: studies.{name}")
+        scenarios[f"study:{name}"] = validate_scenario(data, f"{path}: studies.{name}")
     return scenarios
 
 
@@ -310,9 +316,10 @@ def evaluate(evidence: EvidenceFile, reps: Replications, levers: list[str]) -> p
 
 
 def run(evidence: EvidenceFile, levers: list[str], out: str | Path, runs: int, seed: int, workers: int = 1,
-        scheduler: str | None = None) -> pd.DataFrame:
-    """Run the studies of ``levers`` (resuming what ``out`` already holds) and judge every estimate."""
-    reps = Replications(out, study_scenarios(evidence, levers), runs, seed)
+        scheduler: str | None = None, path: str | Path = EVIDENCE_FILE) -> pd.DataFrame:
+    """Run the studies of ``levers`` (resuming what ``out`` already holds) and judge every estimate;
+    ``path`` is the evidence file's, for messages."""
+    reps = Replications(out, study_scenarios(evidence, levers, path), runs, seed)
     errors = reps.run(workers, scheduler)
     if errors:
         raise RuntimeError("runs failed: " + "; ".join(errors[:3]))

@@ -204,17 +204,18 @@ def _evidence(args: argparse.Namespace) -> int:
     from lmsim.calibration import evidence
     from lmsim.reports.report import write_evidence
 
-    file = evidence.load(args.file or evidence.EVIDENCE_FILE)
+    path = args.file or evidence.EVIDENCE_FILE
+    file = evidence.load(path)
     levers = sorted({e.lever for e in file.estimates})
     if args.lever:
         if args.lever not in levers:
-            print(f"lmsim evidence: no estimate for lever {args.lever!r} in {args.file or evidence.EVIDENCE_FILE}; levers with estimates: {', '.join(levers)}",
+            print(f"lmsim evidence: no estimate for lever {args.lever!r} in {path}; levers with estimates: {', '.join(levers)}",
                   file=sys.stderr)
             return 2
         levers = [args.lever]
     out = Path(args.out or Path("results") / "evidence")
     print(f"evidence: {len(levers)} lever studies x {args.runs} runs against their baselines -> {out}", file=sys.stderr)
-    table = evidence.run(file, levers, out, args.runs, args.seed, args.workers, args.scheduler)
+    table = evidence.run(file, levers, out, args.runs, args.seed, args.workers, args.scheduler, path)
     with pd_options():
         shown = table.assign(published=[f"{lo:.3g} to {hi:.3g} ± {tol:.3g}" for lo, hi, tol in
                                         zip(table.published_low, table.published_high, table.tolerance)],

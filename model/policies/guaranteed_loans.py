@@ -256,7 +256,7 @@ class GuaranteedLoans(Lever):
     def jobs_at_financed_businesses(self) -> float:
         """Persons in work at the businesses founders' loans financed: the founders still running
         one (self-employed) and the staff of the firms they own."""
-        m, w, f = self.model, self.model.workers, self.model.firms
+        w, f = self.model.workers, self.model.firms
         financed = np.zeros(len(w), dtype=bool)
         financed[: len(self._taken)] = self._taken[: len(w)] > 0
         running = financed & (w.status == Status.SELF_EMPLOYED)
