@@ -144,6 +144,17 @@ def jobs_per_admitted(case: Case) -> float:
     return float(p[p["lever"] == case.lever].set_index("date")["jobs"][at] / admitted)
 
 
+def defaulted_share_of_lent(case: Case) -> float:
+    """Percent of the yuan the lever lent (to founders and firms) that its fund compensated the
+    banks for over the run (lines ending ``_default``): the loans not repaid. The study's run
+    should outlast the last loan's term, so that every loan is repaid or defaulted."""
+    p = case.study.policies
+    lent = float(p.loc[p["lever"] == case.lever, "lent"].sum())
+    lines = [line for line in REGISTRY[case.lever].lines if line.endswith("_default")]
+    flows = case.study.flows
+    return 100 * float(flows.loc[flows["line"].isin(lines), "outflow"].sum()) / lent if lent else np.nan
+
+
 def nonparticipant_finding_change(case: Case) -> float:
     """Percentage points: the monthly job-finding rate of unemployed people no lever admitted,
     study run minus baseline run (negative: displacement)."""
@@ -176,7 +187,7 @@ def paid_per_recipient(case: Case) -> float:
 
 STATISTICS: dict[str, Callable[[Case], float]] = {
     f.__name__: f for f in (in_work_effect, in_work_effect_growth, in_work_share, deadweight, net_jobs_per_admitted, jobs_per_admitted,
-                            nonparticipant_finding_change,
+                            defaulted_share_of_lent, nonparticipant_finding_change,
                             paid_in_year, recipients_in_year, paid_per_recipient)
 }
 #: the statistics measured on the year of payments named by ``year``

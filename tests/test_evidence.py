@@ -68,6 +68,18 @@ def test_yearly_payment_statistics():
     assert case("paid_per_recipient", 0, study=study, year=2019) == 16_000.0
 
 
+def test_defaulted_share_of_lent_counts_the_levers_default_lines_against_what_it_lent():
+    # guaranteed_loans lent 200,000 + 100,000; the fund compensated 4,000 (a founder's loan) and
+    # 2,000 (a firm's); the recovery inflow and another line's outflow do not count: 2 %
+    policies = pd.DataFrame({"date": ["2019-01", "2019-02", "2019-02"], "lever": ["guaranteed_loans", "guaranteed_loans", "hiring_subsidy"],
+                             "lent": [200_000.0, 100_000.0, 50_000.0]})
+    flows = pd.DataFrame({"date": ["2019-03", "2019-04", "2019-05", "2019-05"], "fund": "guarantee_fund",
+                          "line": ["loan_default", "firm_loan_default", "loan_recovery", "loan_interest_subsidy"],
+                          "inflow": [0.0, 0.0, 1_200.0, 0.0], "outflow": [4_000.0, 2_000.0, 0.0, 900.0]})
+    study = RunOutput(STUDY.monthly, flows, pd.DataFrame(), policies, pd.DataFrame(), STUDY.admissions, None)
+    assert evidence.defaulted_share_of_lent(Case(BASE, study, "guaranteed_loans", 0, None)) == pytest.approx(2.0)
+
+
 def test_the_evidence_file_is_validated_naming_file_and_field(tmp_path):
     good = evidence.load()
     assert {e.study for e in good.estimates} <= set(good.studies)

@@ -164,24 +164,52 @@ def test_window_take_up_and_repeat_limit():
 
 def test_default_is_paid_by_the_fund_and_partly_recovered():
     # January: a loan of 50,000; February: the sole trader gives up (exit hazard 1) before any
-    # instalment, so the fund pays the bank 50,000; 2 months later it recovers 30 %: 15,000
+    # instalment and, owing the loan and with no savings left, cannot start again: out of work,
+    # they miss February's, March's and April's instalments, so in April (overdue_months 3) the
+    # fund pays the bank 50,000; 2 months later it recovers 30 %: 15,000
     params = {**LOANS, "recovery_share": 0.3, "recovery_months": 2}
-    model = run(founders(1, 10_000.0, registered=True), {"guaranteed_loans": params}, months=5,
+    model = run(founders(1, 10_000.0, registered=True), {"guaranteed_loans": params}, months=6,
                 startup_capital_median=60_000.0, self_employment_exit_rate=1.0)
     default = entries(model, "loan_default")
-    assert default[["date", "recipient_kind", "recipient_id"]].values.tolist() == [["2019-02", "bank", 1]]
+    assert default[["date", "recipient_kind", "recipient_id"]].values.tolist() == [["2019-04", "bank", 1]]
     assert default["amount"].tolist() == pytest.approx([-50_000.0])
     recovery = entries(model, "loan_recovery")
-    assert recovery[["date", "recipient_kind", "recipient_id"]].values.tolist() == [["2019-04", "worker", 1]]
+    assert recovery[["date", "recipient_kind", "recipient_id"]].values.tolist() == [["2019-06", "worker", 1]]
     assert recovery["amount"].tolist() == pytest.approx([15_000.0])
-    assert entries(model, "loan_interest_subsidy").empty
+    assert entries(model, "loan_interest_subsidy").empty  # no instalment was ever paid
     # a defaulter gets no new loan: without savings left (10,000 went into the business) no restart
     assert model.workers.status[1] == Status.UNEMPLOYED and len(lever(model, "guaranteed_loans").people) == 0
     closing = model.ledger.balances(JAN).query("fund == 'guarantee_fund'")["closing"].iloc[-1]
     assert closing == pytest.approx(-50_000 + 15_000)
 
 
-def test_founders_firm_repays_from_its_cash_and_its_failure_is_a_default():
+def test_a_failed_founder_in_work_repays_and_one_out_of_work_defaults():
+    # January: a loan of 50,000. Before February the founder is given 60,000 of savings: the
+    # business fails in February (exit hazard 1) and they start again on their own money, so
+    # they are in work at the month's end and pay February's instalment, 50,000 / 24. In March
+    # it fails again; with no savings left and the loan owed they cannot restart and miss March's,
+    # April's and May's instalments: in May the fund pays the bank the 50,000 - 2,083.33 owed.
+    scenario = make_scenario(months=1, behaviour={**FOUNDING, "startup_capital_median": 60_000.0, "self_employment_exit_rate": 1.0},
+                             policies={"guaranteed_loans": LOANS})
+    model = Simulation(scenario, SEED, founders(1, 10_000.0, registered=True)).build()
+    model.step()
+    model.workers.savings[1] = 60_000.0
+    model.step()
+    book = lever(model, "guaranteed_loans").people
+    assert model.workers.status[1] == Status.SELF_EMPLOYED
+    assert book.outstanding.tolist() == pytest.approx([50_000 - 50_000 / 24]) and book.overdue.tolist() == [0]
+    assert entries(model, "loan_default").empty
+    for _ in range(2):  # March, April
+        model.step()
+    assert book.overdue.tolist() == [2] and book.outstanding.tolist() == pytest.approx([50_000 - 50_000 / 24])
+    assert entries(model, "loan_default").empty
+    model.step()  # May: the third instalment missed
+    default = entries(model, "loan_default")
+    assert default[["date", "recipient_id"]].values.tolist() == [["2019-05", 1]]
+    assert default["amount"].tolist() == pytest.approx([-(50_000 - 50_000 / 24)])
+
+
+def test_founders_firm_repays_from_its_cash_and_its_failure_leads_to_a_default():
     # the founder opens a firm whose opening cash is the need, 60,000 (10,000 savings + 50,000 loan)
     model = run(founders(1, 10_000.0, registered=True), {"guaranteed_loans": LOANS}, months=3,
                 startup_capital_median=60_000.0, startup_employer_share=1.0)
@@ -196,12 +224,13 @@ def test_founders_firm_repays_from_its_cash_and_its_failure_is_a_default():
     u = np.array([rng.uniform(SEED, np.array([1]), int(month), Purpose.FIRM_EXIT)[0] for month in months])
     closing = months[np.argmax(u < 0.5)]
     assert closing > FEB  # at least one instalment is paid first (the seed makes it so)
-    failing = run(founders(1, 10_000.0, registered=True), {"guaranteed_loans": LOANS}, months=7,
+    failing = run(founders(1, 10_000.0, registered=True), {"guaranteed_loans": LOANS}, months=9,
                   startup_capital_median=60_000.0, startup_employer_share=1.0, startup_failure_rate=0.5)
     assert not failing.firms.alive[1]
     default = entries(failing, "loan_default")
     assert default[["recipient_kind", "recipient_id"]].values.tolist() == [["bank", 1]]
-    assert parse_month(default["date"].iloc[0]) == closing
+    # the founder, out of work, misses the instalments of the closing month and the two after
+    assert parse_month(default["date"].iloc[0]) == closing + 2
     assert default["amount"].iloc[0] == pytest.approx(-(50_000 - (closing - FEB) * instalment))
     assert failing.firms.loans[1] == pytest.approx(0.0)
 

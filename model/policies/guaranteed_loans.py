@@ -12,7 +12,7 @@ lending banks and the guarantee-fund operator; rural self-employed farmers eligi
   ``groups`` (default: registered unemployed, graduates of the year and the 2 years before,
   veterans, rural-hukou workers (农村自主创业农民, ``rural_surplus``), poverty-registered
   labour; ``hard_to_employ`` may be added), who applies (``take_up``), has had fewer than
-  ``max_loans`` subsidised loans and never defaulted. A loan above
+  ``max_loans`` subsidised loans, has repaid the last and never defaulted. A loan above
   ``counter_guarantee_threshold`` needs a counter-guarantee that only ``counter_guarantee_share``
   of applicants can give (a fixed trait per person): the others can borrow up to the threshold.
   A share ``partnership_share`` of founders start in partnerships of ``partnership_size``
@@ -40,8 +40,10 @@ lending banks and the guarantee-fund operator; rural self-employed farmers eligi
   (``firm_loan_interest_subsidy``); the rest of the interest and the instalments come from the
   firm's cash (a founder's own firm for a founder's loan; a sole trader's are not modelled;
   a borrower who retires or moves away keeps repaying on schedule).
-  When a borrower's business fails before the loan is repaid (``separated`` with
-  BUSINESS_FAILURE, or a borrowing firm closes), the fund pays the bank the outstanding
+  A founder whose business fails (``separated`` with BUSINESS_FAILURE) still owes the loan and
+  repays it on schedule while in work (an instalment missed out of work leaves the principal
+  where it was); one who misses ``overdue_months`` instalments in a row, counting the month the
+  business failed, defaults, as does a borrowing firm that closes: the fund pays the bank the outstanding
   principal (代偿, ``loan_default`` / ``firm_loan_default``) and, ``recovery_months`` later,
   recovers ``recovery_share`` of it from the borrower (an inflow, ``loan_recovery`` /
   ``firm_loan_recovery``). Each December the fund pays ``reward_share`` of the year's new loans
@@ -70,7 +72,7 @@ from ..calendar import month_of, year_of
 from ..columns import grown
 from ..groups import group_list, in_any
 from ..ledger import Fund, Recipient
-from ..population import Separation, Status
+from ..population import WORKING_STATUSES, Separation, Status
 from ..rng import Purpose
 from ..units import Share, Yuan, param
 from .base import AppliedLeverParams, Lever
@@ -101,6 +103,7 @@ class Params(AppliedLeverParams):
     firm_hire_share_large: Share = param(0.15, unit="share", ref="001 (六)", description="the same for firms over large_firm_staff")
     large_firm_staff: int = param(100, unit="persons", ref="001 (六)", ge=0, description="staff above which firm_hire_share_large applies")
     small_firm_staff: int = param(300, unit="persons", ref="工信部联企业〔2011〕300号 (industry)", ge=0, description="small and micro firms have fewer staff than this; default 300")
+    overdue_months: int = param(3, unit="months", ref="the banks' rule: a loan overdue more than 90 days is non-performing (次级, 《商业银行金融资产风险分类办法》 2023, art. 10; 《贷款风险分类指引》 2007 before it), when the guarantee fund compensates", ge=1, le=60, description="months in a row a founder whose business failed may go without work before the loan defaults")
     firm_loan_months: float = param(3.0, unit="months", ref="documented default 3", ge=0.0, description="months of payroll a firm short of cash borrows beyond its shortfall")
 
 
@@ -151,7 +154,8 @@ class GuaranteedLoans(Lever):
     def founders_eligible(self, rows: np.ndarray) -> np.ndarray:
         w = self.model.workers
         self._taken, self._barred = grown(self._taken, len(w)), grown(self._barred, len(w))
-        fresh = (self._taken[rows] < self.p.max_loans) & ~self._barred[rows]
+        # a new loan only once the last is repaid (财金〔2020〕21号: renewed support for borrowers who repay)
+        fresh = (self._taken[rows] < self.p.max_loans) & ~self._barred[rows] & (self.people.owed(len(w))[rows] == 0)
         return fresh & self.in_groups(rows) & self.takes_up(w.id[rows])
 
     def firms_eligible(self) -> np.ndarray:
@@ -212,11 +216,12 @@ class GuaranteedLoans(Lever):
     # --- payments ------------------------------------------------------------------------
 
     def separated(self, rows: np.ndarray, reason: int) -> None:
-        """A founder whose business fails with a loan outstanding defaults."""
+        """A founder whose business fails still owes the loan, personally: it leaves the firm's
+        books and the founder repays it from whatever work they find (:meth:`overdue_defaults`)."""
         book = self.people
         if reason != Separation.BUSINESS_FAILURE or len(book) == 0:
             return
-        failing = np.flatnonzero((book.outstanding > 0) & np.isin(book.borrower, rows))
+        failing = np.flatnonzero((book.outstanding > 0) & (book.overdue < 0) & np.isin(book.borrower, rows))
         if len(failing) == 0:
             return
         firm = book.firm[failing]
@@ -224,8 +229,22 @@ class GuaranteedLoans(Lever):
         loans = self.model.firms.loans
         np.subtract.at(loans, firm[linked], book.outstanding[failing[linked]])
         loans[firm[linked]] = np.maximum(loans[firm[linked]], 0.0)
-        self._barred[book.borrower[failing]] = True
-        self._default(book, failing, "loan_default", "loan_recovery", Recipient.WORKER, self.model.workers.id)
+        book.firm[failing] = -1
+        book.overdue[failing] = 0
+
+    def overdue_defaults(self) -> None:
+        """Founders whose business failed repay while in work; one out of work for
+        ``overdue_months`` months in a row defaults, and the fund compensates the bank."""
+        book, w = self.people, self.model.workers
+        failed = np.flatnonzero((book.overdue >= 0) & (book.outstanding > 0))
+        if len(failed) == 0:
+            return
+        working = np.isin(w.status[book.borrower[failed]], WORKING_STATUSES)
+        book.overdue[failed] = np.where(working, 0, book.overdue[failed] + 1)
+        defaulting = failed[book.overdue[failed] >= self.p.overdue_months]
+        if len(defaulting):
+            self._barred[book.borrower[defaulting]] = True
+            self._default(book, defaulting, "loan_default", "loan_recovery", Recipient.WORKER, w.id)
 
     def _default(self, book: LoanBook, idx: np.ndarray, line: str, recovery_line: str, kind: Recipient, ids_of) -> None:
         """The fund pays the bank the outstanding principal and recovers a share later."""
@@ -274,6 +293,7 @@ class GuaranteedLoans(Lever):
             f.loans[book.borrower[closed]] = np.maximum(f.loans[book.borrower[closed]], 0.0)
             self._firm_barred[book.borrower[closed]] = True
             self._default(book, closed, "firm_loan_default", "firm_loan_recovery", Recipient.FIRM, f.id)
+        self.overdue_defaults()
         for line, kind, ids, amount in self._recoveries.pop(m.month, []):  # a few chunks, not agents
             m.ledger.post(m.month, self.fund, line, amount, kind, ids)
 

@@ -9,11 +9,13 @@ import numpy as np
 
 class LoanBook:
     """Loans as columns, one row per loan: borrower row (worker or firm), the founder's firm row
-    (-1 none), persons or firms the agent stands for, principal, outstanding principal and the
-    month the loan was made. Repaid and defaulted loans are dropped by :meth:`compact`."""
+    (-1 none), persons or firms the agent stands for, principal, outstanding principal, the
+    month the loan was made, and ``overdue``: -1 while the business it financed runs, then the
+    months in a row its borrower has had no work to repay from. Repaid and defaulted loans are
+    dropped by :meth:`compact`."""
 
     FIELDS = (("borrower", np.int64), ("firm", np.int64), ("weight", np.float64), ("principal", np.float64),
-              ("outstanding", np.float64), ("start", np.int64))
+              ("outstanding", np.float64), ("start", np.int64), ("overdue", np.int64))
 
     def __init__(self):
         for name, dtype in self.FIELDS:
@@ -24,7 +26,7 @@ class LoanBook:
 
     def add(self, borrower: np.ndarray, principal: np.ndarray, weight: np.ndarray, month: int) -> None:
         new = dict(borrower=borrower, firm=np.full(len(borrower), -1), weight=weight, principal=principal,
-                   outstanding=principal, start=np.full(len(borrower), month))
+                   outstanding=principal, start=np.full(len(borrower), month), overdue=np.full(len(borrower), -1))
         for name, dtype in self.FIELDS:
             setattr(self, name, np.concatenate([getattr(self, name), np.asarray(new[name], dtype=dtype)]))
 
@@ -48,9 +50,9 @@ class LoanBook:
         return np.bincount(self.borrower, weights=self.outstanding, minlength=n)[:n]
 
     def service(self, month: int, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Loans due this month (made before it, not repaid): their index, the outstanding
-        principal interest is charged on, and the instalment, which is taken off."""
-        due = np.flatnonzero((self.outstanding > 0) & (self.start < month))
+        """Loans due this month (made before it, not repaid, not in arrears): their index, the
+        outstanding principal interest is charged on, and the instalment, which is taken off."""
+        due = np.flatnonzero((self.outstanding > 0) & (self.start < month) & (self.overdue <= 0))
         owed = self.outstanding[due].copy()
         step = self.principal[due] / term
         instalment = np.where(owed - step < 1e-6 * self.principal[due], owed, step)  # the last one clears rounding
