@@ -69,11 +69,12 @@ class Simulator:
     seed: int
     folder: Path
     workers: int = 1
+    record_paths: bool = False  # the runs keep who was in work each month (effect moments need it)
     runs_done: int = 0  # simulations actually run (not taken from the cache) in this session
     _cache: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.runner = ScenarioModel(self.model)  # the batch layer's model of self.model's runs
+        self.runner = ScenarioModel(self.model, self.record_paths)  # the batch layer's model of self.model's runs
         self.folder.mkdir(parents=True, exist_ok=True)
         self.cache_path = self.folder / "cache.jsonl"
         if self.cache_path.exists():

@@ -213,9 +213,12 @@ def _evidence(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         levers = [args.lever]
+    if args.fit:
+        return _fit_lever(args, file, path)
+    runs = args.runs or 8
     out = Path(args.out or Path("results") / "evidence")
-    print(f"evidence: {len(levers)} lever studies x {args.runs} runs against their baselines -> {out}", file=sys.stderr)
-    table = evidence.run(file, levers, out, args.runs, args.seed, args.workers, args.scheduler, path)
+    print(f"evidence: {len(levers)} lever studies x {runs} runs against their baselines -> {out}", file=sys.stderr)
+    table = evidence.run(file, levers, out, runs, args.seed, args.workers, args.scheduler, path)
     with pd_options():
         shown = table.assign(published=[f"{lo:.3g} to {hi:.3g} ± {tol:.3g}" for lo, hi, tol in
                                         zip(table.published_low, table.published_high, table.tolerance)],
@@ -224,8 +227,27 @@ def _evidence(args: argparse.Namespace) -> int:
         print(shown[["lever", "id", "statistic", "horizon_months", "unit", "published", "simulated", "agree"]].to_string(index=False))
     print(f"{int(table['agree'].sum())} of {len(table)} estimates agree")
     command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["evidence"] else "lmsim evidence"
-    for path in write_evidence(table, command, args.runs, args.seed, out):
+    for path in write_evidence(table, command, runs, args.seed, out):
         print(f"wrote {path}")
+    return 0
+
+
+def _fit_lever(args: argparse.Namespace, file, path) -> int:
+    from lmsim.calibration.lever_fit import fit, summary, write_fit
+    from lmsim.calibration.spec import load_params
+
+    if not args.lever:
+        print("lmsim evidence --fit: name the lever whose parameters to fit", file=sys.stderr)
+        return 2
+    params = load_params(args.fit)
+    runs = args.runs or 2
+    out = Path(args.out or Path("results") / f"evidence-fit-{args.lever}")
+    print(f"evidence --fit: {', '.join(p.path for p in params)} to {args.lever}'s estimates, {runs} replications a point -> {out}",
+          file=sys.stderr)
+    result = fit(file, args.lever, params, out, runs, args.seed, args.workers, args.design, args.max_evaluations, path=path)
+    print(summary(result))
+    for written in write_fit(result, out):
+        print(f"wrote {written}")
     return 0
 
 
@@ -296,7 +318,10 @@ def parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evidence", help="each lever's simulated evaluation beside the published estimates it should reproduce; HTML and CSV")
     ev.add_argument("lever", nargs="?", help="only this lever's estimates (default: every lever with one)")
     ev.add_argument("--file", help="evidence file (default: the one shipped with lmsim, calibration/evidence.toml)")
-    ev.add_argument("--runs", type=int, default=8, help="replications of each study and its baseline (default 8)")
+    ev.add_argument("--runs", type=int, help="replications of each study and its baseline (default 8; with --fit, 2 a point)")
+    ev.add_argument("--fit", metavar="PARAMS", help="fit the lever's parameters listed in this file ([[params]]: path, low, high) to its estimates")
+    ev.add_argument("--design", type=int, default=12, help="with --fit: points of the global search (default 12)")
+    ev.add_argument("--max-evaluations", type=int, default=60, help="with --fit: most points of each local search (default 60)")
     ev.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
     ev.add_argument("--out", help="output folder (default: results/evidence)")
     ev.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")

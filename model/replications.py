@@ -56,8 +56,13 @@ class ScenarioRuns:
         return self.scenarios[values["scenario"]]
 
     def outputs(self, result: Results) -> dict[str, Any]:
-        return {"output": RunOutput(result.monthly, flows_by_line(result.ledger), result.balances, result.policies, result.targets,
-                                    result.admissions, result.paths)}
+        return {"output": run_output(result)}
+
+
+def run_output(result: Results) -> RunOutput:
+    """What a replication keeps of a run's results."""
+    return RunOutput(result.monthly, flows_by_line(result.ledger), result.balances, result.policies, result.targets,
+                     result.admissions, result.paths)
 
 
 def scenario_hash(scenario: Scenario) -> str:

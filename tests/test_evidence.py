@@ -1,11 +1,13 @@
 """lmsim evidence (issue 12): the simulated statistics on made-up runs, computed by hand; the
 evidence file's validation; and the shipped file's studies build."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from lmsim.calibration import evidence
+from lmsim.calibration import evidence, lever_fit
 from lmsim.calibration.evidence import Case
 from lmsim.replications import RunOutput
 from lmsim.scenario import ScenarioError
@@ -100,3 +102,33 @@ def test_a_study_is_its_lever_alone_on_the_baseline_at_the_evaluated_size():
     # the package's section (a year's retention) with the study's size: three months of 5,111 yuan
     subsidy = study.policies.hiring_subsidy
     assert (subsidy.amount, subsidy.retention_months, study.targets) == (15_333.0, 12, {})
+
+
+def test_an_estimate_is_a_moment_whose_widened_interval_is_its_90_percent_range():
+    file = evidence.load()
+    mannheim = next(e for e in file.estimates if e.id == "ss2006-mannheim-net-jobs")  # 0.39, [0.39, 0.39] +/- 0.3
+    moment = lever_fit.effect_moment(mannheim)
+    assert (moment.name, moment.value) == ("ss2006-mannheim-net-jobs", 0.39)
+    assert moment.se == pytest.approx(0.6 / 2 / 1.6449)
+    growth = next(e for e in file.estimates if e.id == "ckw2018-training-growth")  # no point estimate: the middle of 0 to 10
+    assert lever_fit.effect_moment(growth).value == pytest.approx(5.0)
+    with pytest.raises(ScenarioError, match="zero width"):
+        lever_fit.effect_moment(mannheim.model_copy(update={"tolerance": 0.0}))
+
+
+def test_a_fits_moments_are_the_study_against_the_baseline_of_the_same_seed(monkeypatch):
+    # the made-up runs above: the study's statistics against the baseline kept for seed 7
+    file = evidence.load()
+    lock_in = next(e for e in file.estimates if e.id == "lmw2011-lock-in").model_copy(update={"horizon_months": 1})
+    scenarios = evidence.study_scenarios(file, ["training_subsidy"])
+    base = next(s for label, s in scenarios.items() if label.startswith("baseline:"))
+    model = lever_fit.EffectModel(scenarios["study:training_subsidy"], base, [lock_in], "test")
+    model._baselines[7] = BASE
+    monkeypatch.setattr(lever_fit, "run_output", lambda result: STUDY)
+    assert model.outputs(SimpleNamespace(seed=7)) == {"lmw2011-lock-in": pytest.approx(-50.0)}  # as computed by hand above
+    assert model.scenario({"policies.training_subsidy.separation_factor": 0.5}).policies.training_subsidy.separation_factor == 0.5
+
+
+def test_fitting_a_lever_without_estimates_is_refused_naming_the_file():
+    with pytest.raises(ScenarioError, match="work_relief needs its estimates from one study"):
+        lever_fit.fit(evidence.load(), "work_relief", [], "unused")
