@@ -42,7 +42,7 @@ def calibrate(targets: str | Path, scenario: str | Path, params: str | Path | No
         raise ScenarioError([f"{targets}: no [[params]] to estimate, and no --params file"])
     scenario_path = resolve_path(scenario)
     base = apply_overrides(_read_toml(scenario_path), overrides or [])
-    _check_paths(base, chosen, str(scenario_path))
+    check_paths(base, chosen, str(scenario_path))
     folder = Path(out)
     targeted = [m for m in spec.moments if m.targeted]
     untargeted = [m for m in spec.moments if not m.targeted]
@@ -61,7 +61,7 @@ def calibrate(targets: str | Path, scenario: str | Path, params: str | Path | No
     return Calibration(result, recovery, folder, sim.runs_done + estimating.runs_done)
 
 
-def _check_paths(base: dict, params: list[Param], path: str) -> None:
+def check_paths(base: dict, params: list[Param], path: str) -> None:
     """Every parameter names a numeric scenario field: checked by validating the base with
     each set to its lower bound."""
     problems = []

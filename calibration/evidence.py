@@ -289,7 +289,7 @@ def study_scenarios(evidence: EvidenceFile, levers: list[str], path: str | Path 
     for name in studies_of(evidence, levers):
         study = evidence.studies[name]
         base = load_scenario(study.baseline, study.set)
-        scenarios.setdefault(_baseline_label(study), base)
+        scenarios.setdefault(baseline_label(study), base)
         section = getattr(load_scenario(study.package, study.set).policies, study.lever)
         if section is None:
             raise ScenarioError([f"{path}: studies.{name}.package: {study.package} has no [policies.{study.lever}] section"])
@@ -300,7 +300,7 @@ def study_scenarios(evidence: EvidenceFile, levers: list[str], path: str | Path 
     return scenarios
 
 
-def _baseline_label(study: Study) -> str:
+def baseline_label(study: Study) -> str:
     return f"baseline:{study.baseline}" + (f"[{';'.join(study.set)}]" if study.set else "")
 
 
@@ -313,7 +313,7 @@ def evaluate(evidence: EvidenceFile, reps: Replications, levers: list[str]) -> p
     rows = []
     for e in (e for e in evidence.estimates if e.lever in levers):
         study = evidence.studies[e.study]
-        values = [STATISTICS[e.statistic](Case(reps.load(_baseline_label(study), k), reps.load(f"study:{e.study}", k), e.lever,
+        values = [STATISTICS[e.statistic](Case(reps.load(baseline_label(study), k), reps.load(f"study:{e.study}", k), e.lever,
                                                 e.horizon_months, e.year)) for k in range(reps.runs)]
         mid, lo, hi = band(values, LEVEL)
         accept = (e.low - e.tolerance, e.high + e.tolerance)

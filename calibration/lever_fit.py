@@ -24,8 +24,9 @@ from lmsim.replications import RunOutput, run_output
 from lmsim.scenario import Scenario, ScenarioError, set_path, validate_scenario
 from lmsim.simulation import Results, Simulation
 
-from .calibrate import _check_paths
-from .evidence import EVIDENCE_FILE, STATISTICS, Case, EvidenceFile, Estimate, _baseline_label, study_scenarios
+from .calibrate import check_paths
+from .evidence import EVIDENCE_FILE, STATISTICS, Case, Estimate, EvidenceFile, baseline_label, study_scenarios
+from .smm import Estimate as Fit
 from .smm import Simulator, estimate
 from .spec import Z90, Moment, Param
 
@@ -70,22 +71,22 @@ class EffectModel:
 
 def fit(evidence: EvidenceFile, lever: str, params: list[Param], out: str | Path, replications: int = 2, seed: int = 1,
         workers: int = 1, design_points: int = 12, max_evaluations: int = 60, profile_points: int = 5,
-        path: str | Path = EVIDENCE_FILE):
+        path: str | Path = EVIDENCE_FILE) -> Fit:
     """Fit ``params`` (paths in the lever's study scenario, e.g. ``policies.ui_refund.take_up``)
-    to the lever's estimates, which must come from one study; returns smm's Estimate."""
+    to the lever's estimates, which must come from one study."""
     estimates = [e for e in evidence.estimates if e.lever == lever]
     studies = sorted({e.study for e in estimates})
     if len(studies) != 1:
         raise ScenarioError([f"{path}: fitting {lever} needs its estimates from one study; they come from {studies or 'none'}"])
     study = evidence.studies[studies[0]]
     scenarios = study_scenarios(evidence, [lever], path)
-    model = EffectModel(scenarios[f"study:{studies[0]}"], scenarios[_baseline_label(study)], estimates, f"{path}: studies.{studies[0]}")
-    _check_paths(model.base, params, f"{path}: studies.{studies[0]}")
+    model = EffectModel(scenarios[f"study:{studies[0]}"], scenarios[baseline_label(study)], estimates, f"{path}: studies.{studies[0]}")
+    check_paths(model.base, params, f"{path}: studies.{studies[0]}")
     sim = Simulator(model, params, replications, seed, Path(out), workers, record_paths=True)
     return estimate(sim, model.moments, design_points, seed=seed, profile_points=profile_points, max_evaluations=max_evaluations)
 
 
-def write_fit(result, folder: str | Path) -> list[Path]:
+def write_fit(result: Fit, folder: str | Path) -> list[Path]:
     """parameters.csv, moments.csv and profiles.csv of a fit."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -97,7 +98,7 @@ def write_fit(result, folder: str | Path) -> list[Path]:
     return written
 
 
-def summary(result) -> str:
+def summary(result: Fit) -> str:
     """The estimates with their 90 % intervals and the moments beside their targets."""
     params = result.parameter_table()
     moments = result.moment_table()

@@ -3,7 +3,6 @@ evidence file's validation; and the shipped file's studies build."""
 
 from types import SimpleNamespace
 
-import numpy as np
 import pandas as pd
 import pytest
 
