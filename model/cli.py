@@ -346,8 +346,9 @@ def _replication_options(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    for option in ("runs", "workers", "max_attempts"):
-        if getattr(args, option, 1) < 1:
+    for option in ("runs", "workers", "max_attempts", "design", "max_evaluations"):
+        value = getattr(args, option, None)  # None: the option's default, chosen by its command
+        if value is not None and value < 1:
             print(f"lmsim: --{option.replace('_', '-')} must be at least 1", file=sys.stderr)
             return 2
     try:

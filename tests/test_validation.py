@@ -195,3 +195,16 @@ def test_levers_command_lists_and_describes(capsys):
     assert "individual_cap (yuan) = 150000.0, neutral 0.0" in out and "fund: guarantee_fund" in out
     assert main(["levers", "no_such_lever"]) == 2
     assert "allowed: apprenticeship_subsidy" in capsys.readouterr().err
+
+
+def test_cli_evidence_refuses_bad_options_and_fit_files_before_any_run(tmp_path, capsys):
+    assert main(["evidence", "--runs", "0"]) == 2
+    assert "--runs must be at least 1" in capsys.readouterr().err
+    assert main(["evidence", "ui_refund", "--fit", str(tmp_path / "missing.toml")]) == 2
+    assert "missing.toml: cannot read file" in capsys.readouterr().err
+    bad = tmp_path / "params.toml"
+    bad.write_text('[[params]]\npath = "policies.ui_refund.nonsense"\nlow = 1\nhigh = 2\n', encoding="utf-8")
+    assert main(["evidence", "ui_refund", "--fit", str(bad), "--out", str(tmp_path / "fit")]) == 2
+    err = capsys.readouterr().err
+    assert "policies.ui_refund.nonsense" in err and "unknown field" in err and "take_up" in err
+    assert not (tmp_path / "fit" / "cache.jsonl").exists()
