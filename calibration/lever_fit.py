@@ -14,20 +14,18 @@ checks and profiles are smm's; the runs are cached in ``--out``.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from lmsim.replications import RunOutput, run_output
-from lmsim.scenario import Scenario, ScenarioError, set_path, validate_scenario
+from lmsim.scenario import Scenario, ScenarioError
 from lmsim.simulation import Results, Simulation
 
 from .calibrate import check_paths
 from .evidence import EVIDENCE_FILE, STATISTICS, Case, Estimate, EvidenceFile, baseline_label, study_scenarios
 from .smm import Estimate as Fit
-from .smm import Simulator, estimate
+from .smm import MomentModel, Simulator, estimate
 from .spec import Z90, Moment, Param
 
 
@@ -43,21 +41,16 @@ def effect_moment(e: Estimate) -> Moment:
                                   start=None, end=None, source=e.source, kind="derived", targeted=True)
 
 
-class EffectModel:
+class EffectModel(MomentModel):
     """Calibration's plan (:class:`lmsim.batch.RunPlan`): parameter values {path: value} set on
-    the lever's study scenario; a run's moments are the estimates' statistics, the study run
-    against the baseline run with the same seed (run once per seed and kept)."""
+    the lever's study scenario (as :class:`MomentModel` sets them on its base); a run's moments
+    are the estimates' statistics, the study run against the baseline run with the same seed
+    (run once per seed and kept)."""
 
     def __init__(self, study: Scenario, baseline: Scenario, estimates: list[Estimate], path: str):
-        self.base, self.baseline, self.estimates, self.path = study.model_dump(mode="json"), baseline, estimates, path
-        self.moments = [effect_moment(e) for e in estimates]
+        super().__init__(study.model_dump(mode="json"), [effect_moment(e) for e in estimates], path)
+        self.baseline, self.estimates = baseline, estimates
         self._baselines: dict[int, RunOutput] = {}
-
-    def scenario(self, values: dict[str, Any]) -> Scenario:
-        data = copy.deepcopy(self.base)
-        for path, value in values.items():
-            set_path(data, path, float(value))
-        return validate_scenario(data, self.path)
 
     def baseline_run(self, seed: int) -> RunOutput:
         if seed not in self._baselines:

@@ -72,6 +72,11 @@ class UiRefund(Lever):
         shares = np.array([self.p.share_by_size.get(c, self.p.share) for c in SIZE_CLASSES])
         return shares[size]
 
+    def applies(self, refund: np.ndarray) -> np.ndarray:
+        """Which firms apply for a refund of ``refund`` yuan: those that know of it, when it is
+        worth the application."""
+        return self.takes_up(self.model.firms.id) & (refund >= self.p.application_cost)
+
     def allowed_layoffs(self, year: int) -> np.ndarray:
         """Layoffs in the year that keep each firm within its threshold."""
         f = self.model.firms
@@ -86,10 +91,9 @@ class UiRefund(Lever):
             return layoffs
         room = np.maximum(self.allowed_layoffs(year) - f.layoffs_this_year, 0)
         crossing = (layoffs > room) & f.insures & (f.arrears == 0)
-        crossing &= self.takes_up(f.id)
         months_so_far = month_of(m.month)
         refund = self.share() * f.ui_premiums_this_year * 12 / months_so_far  # the year's premiums, projected
-        crossing &= refund >= self.p.application_cost  # a refund not worth applying for holds nothing back
+        crossing &= self.applies(refund)  # a refund not worth applying for holds nothing back
         cost = (layoffs - room) * f.payroll / np.maximum(f.employees, 1) * (1 + employer_rate(m.si_agency.rates(m.month)))
         hold = crossing & (refund >= cost * self.p.hold_months)
         return np.where(hold, room, layoffs).astype(layoffs.dtype)
@@ -103,8 +107,7 @@ class UiRefund(Lever):
             return
         within = f.layoffs_this_year <= self.allowed_layoffs(assessed)
         refund = self.share() * f.ui_premiums_this_year
-        applies = self.takes_up(f.id) & (refund >= self.p.application_cost)
-        rows = np.flatnonzero(f.alive & f.insures & (f.ui_premiums_this_year > 0) & within & applies)
+        rows = np.flatnonzero(f.alive & f.insures & (f.ui_premiums_this_year > 0) & within & self.applies(refund))
         self._due = (rows, refund[rows])
 
     def monthly(self) -> None:
