@@ -121,16 +121,32 @@ def _after_last_admission(case: Case) -> tuple[str, float] | None:
     return dates[min(dates.index(adm["date"].max()) + case.horizon, len(dates) - 1)], float(adm["weight"].sum())
 
 
-def net_jobs_per_admitted(case: Case) -> float:
+def _net_jobs(case: Case) -> tuple[float, float] | None:
     """Regular employment in the study run minus the baseline run ``horizon`` months after the
-    last month the lever admitted anyone, per person it admitted: net jobs per subsidised hire,
-    displacement and substitution included."""
+    last month the lever admitted anyone (displacement and substitution included), and the
+    persons it admitted; None when it admitted nobody."""
     after = _after_last_admission(case)
     if after is None:
-        return np.nan
+        return None
     at, admitted = after
     study, base = (run.monthly.set_index("date")["regular_employment"] for run in (case.study, case.base))
-    return float((study[at] - base[at]) / admitted)
+    return float(study[at] - base[at]), admitted
+
+
+def net_jobs_per_admitted(case: Case) -> float:
+    """Net jobs (:func:`_net_jobs`) per person the lever admitted: net jobs per subsidised hire."""
+    net = _net_jobs(case)
+    return np.nan if net is None else net[0] / net[1]
+
+
+def net_jobs_per_million_yuan(case: Case) -> float:
+    """Net jobs (:func:`_net_jobs`) per million yuan the lever paid over the run: an effect per
+    yuan, which evidence on a programme of another size speaks to when effects grow in proportion
+    to the subsidy."""
+    net = _net_jobs(case)
+    p = case.study.policies
+    paid = float(p.loc[p["lever"] == case.lever, "paid"].sum())
+    return np.nan if net is None or paid == 0 else net[0] / (paid / 1e6)
 
 
 def jobs_per_admitted(case: Case) -> float:
@@ -186,7 +202,8 @@ def paid_per_recipient(case: Case) -> float:
 
 
 STATISTICS: dict[str, Callable[[Case], float]] = {
-    f.__name__: f for f in (in_work_effect, in_work_effect_growth, in_work_share, deadweight, net_jobs_per_admitted, jobs_per_admitted,
+    f.__name__: f for f in (in_work_effect, in_work_effect_growth, in_work_share, deadweight, net_jobs_per_admitted, net_jobs_per_million_yuan,
+                            jobs_per_admitted,
                             defaulted_share_of_lent, nonparticipant_finding_change,
                             paid_in_year, recipients_in_year, paid_per_recipient)
 }

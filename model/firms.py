@@ -135,13 +135,21 @@ def settle_accounts(model: Market, demanded: np.ndarray, employer_paid: np.ndarr
     f.age_months[f.alive] += 1
 
 
+def startup_hazard(annual_by_year: list[float], age_months: np.ndarray) -> np.ndarray:
+    """Monthly closure hazard of founders' firms of these ages: the annual rate of their year of
+    age (the last year's rate for all later years), spread evenly over its twelve months."""
+    annual = np.asarray(annual_by_year, dtype=np.float64)
+    year = np.minimum(age_months // 12, len(annual) - 1)
+    return -np.expm1(np.log1p(-annual[year]) / 12)
+
+
 def exits(model: Market) -> np.ndarray:
-    """Firms that close: cash negative too long, or the closure hazard (higher for start-ups)."""
+    """Firms that close: cash negative too long, or the closure hazard (by age for start-ups)."""
     f, beh = model.firms, model.scenario.behaviour
     broke = f.alive & (f.difficulty_months >= beh.exit_after_months)
-    if beh.startup_failure_rate == 0 and beh.firm_exit_rate == 0:
+    if not any(beh.startup_failure_by_year) and beh.firm_exit_rate == 0:
         return np.flatnonzero(broke)
-    hazard = np.where(f.owner >= 0, beh.startup_failure_rate, beh.firm_exit_rate)
+    hazard = np.where(f.owner >= 0, startup_hazard(beh.startup_failure_by_year, f.age_months), beh.firm_exit_rate)
     fail = f.alive & rng.bernoulli(model.seed, f.id, model.month, Purpose.FIRM_EXIT, hazard)
     return np.flatnonzero(broke | fail)
 

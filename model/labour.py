@@ -107,8 +107,16 @@ def startups(model: Market) -> None:
     hiring = founders[plans]
     if len(hiring):
         u = rng.uniform(model.seed, w.id[hiring], model.month, Purpose.STARTUP_HIRING, 1)
-        team = 1 + np.floor(-np.log1p(-u) * (beh.startup_team_size - 1))
+        team = planned_team(u, beh.startup_team_size)
         w.employer[hiring] = firm_rules.open_firms(model, len(hiring), w.sector[hiring], team, hiring, need[plans])
+
+
+def planned_team(u: np.ndarray, mean: float) -> np.ndarray:
+    """Employees a hiring start-up plans, from uniform draws ``u``: geometric on 1, 2, ... with
+    the given mean (most plan a few, some many)."""
+    if mean == 1:
+        return np.ones(len(u))
+    return 1 + np.floor(np.log1p(-u) / np.log1p(-1 / mean))
 
 
 def reservation_wage(model: Market, rows: np.ndarray) -> np.ndarray:

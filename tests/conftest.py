@@ -12,7 +12,7 @@ from lmsim.simulation import WorkPaths
 QUIET = {
     # every behaviour off, so a hand-built population moves only as a test makes it
     "quit_rate": 0.0, "discouragement_rate": 0.0, "reentry_rate": 0.0, "startup_rate": 0.0,
-    "startup_failure_rate": 0.0, "self_employment_exit_rate": 0.0, "firm_demand_volatility": 0.0,
+    "startup_failure_by_year": [0.0], "self_employment_exit_rate": 0.0, "firm_demand_volatility": 0.0,
     "market_demand_volatility": 0.0, "firm_exit_rate": 0.0, "firm_entry_rate": 0.0, "demand_trend": 0.0,
     "registration_rate": 0.0, "registration_rate_other": 0.0, "matching_efficiency": 1e-9,
     "fixed_cost_share": 0.0, "labour_demand_elasticity": 0.0,

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lmsim import rng
+from lmsim import firms as firm_rules
+from lmsim import labour, rng
 from lmsim.indicators import COLUMNS
 from lmsim.rng import Purpose
 from lmsim.scenario import BUILTIN_DIR, load_scenario
@@ -128,3 +129,19 @@ def test_the_existing_minimum_living_guarantee_is_in_the_baseline_and_the_packag
     assert base is not None and base.threshold > 0 and base.earnings_disregard == 0 and base.exit_period == 0
     changed = {k for k, v in package.model_dump().items() if base.model_dump()[k] != v}
     assert changed == {"clause", "earnings_disregard", "exit_period"}
+
+
+def test_founders_firms_close_at_the_rate_of_their_year_of_age():
+    # SAIC's annual rates 1.6 %, 6.3 %, 9.5 %, then 8 %: a month's hazard is 1 - (1 - rate) ** (1/12)
+    ages = np.array([0, 11, 12, 24, 36, 120])
+    hazard = firm_rules.startup_hazard([0.016, 0.063, 0.095, 0.08], ages)
+    assert hazard == pytest.approx([0.00134321, 0.00134321, 0.00540799, 0.00828386, 0.00692438, 0.00692438], rel=1e-5)
+    assert firm_rules.startup_hazard([0.0], ages).tolist() == [0.0] * 6
+
+
+def test_hiring_founders_plan_a_geometric_team_of_the_mean_size():
+    # mean 5.2: P(team > k) = (1 - 1/5.2) ** k, so u = 0.5 gives 1 + floor(ln 0.5 / ln(4.2/5.2)) = 1 + floor(3.245)
+    assert labour.planned_team(np.array([0.0, 0.3, 0.5, 0.9]), 5.2).tolist() == [1, 2, 4, 11]
+    assert labour.planned_team(np.array([0.2, 0.99]), 1.0).tolist() == [1, 1]
+    u = rng.uniform(1, np.arange(200_000), 0, Purpose.STARTUP_HIRING)
+    assert labour.planned_team(u, 5.2).mean() == pytest.approx(5.2, rel=0.01)

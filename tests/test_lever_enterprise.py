@@ -9,6 +9,7 @@ by hand. Founders are sole traders unless a test lets them open firms (startup_e
 import numpy as np
 import pytest
 
+from lmsim import firms as firm_rules
 from lmsim import rng
 from lmsim.calendar import parse_month
 from lmsim.policies import POLICY_COLUMNS
@@ -218,14 +219,17 @@ def test_founders_firm_repays_from_its_cash_and_its_failure_leads_to_a_default()
     instalment = 50_000 / 24
     assert model.firms.loans[firm] == pytest.approx(50_000 - 2 * instalment)  # the interest is subsidised
     assert model.firms.cash[firm] == pytest.approx(60_000 - 2 * instalment)  # no staff, no revenue, no costs
-    # with a failure hazard of 0.5 the firm (row and id 1) closes in the first month from February
-    # whose draw is below 0.5; its founder's loan left after the instalments before is paid by the fund
+    # with a failure rate of 1 - 0.5 ** 12 a year (0.5 a month) the firm (row and id 1) closes in
+    # the first month from February whose draw is below 0.5; its founder's loan left after the
+    # instalments before is paid by the fund
+    annual = 1 - 0.5**12
+    assert firm_rules.startup_hazard([annual], np.array([0, 30])) == pytest.approx([0.5, 0.5])
     months = np.arange(FEB, FEB + 6)
     u = np.array([rng.uniform(SEED, np.array([1]), int(month), Purpose.FIRM_EXIT)[0] for month in months])
     closing = months[np.argmax(u < 0.5)]
     assert closing > FEB  # at least one instalment is paid first (the seed makes it so)
     failing = run(founders(1, 10_000.0, registered=True), {"guaranteed_loans": LOANS}, months=9,
-                  startup_capital_median=60_000.0, startup_employer_share=1.0, startup_failure_rate=0.5)
+                  startup_capital_median=60_000.0, startup_employer_share=1.0, startup_failure_by_year=[annual])
     assert not failing.firms.alive[1]
     default = entries(failing, "loan_default")
     assert default[["recipient_kind", "recipient_id"]].values.tolist() == [["bank", 1]]
@@ -565,7 +569,7 @@ def test_neutral_parameters_leave_the_baseline(name):
         return workers, firms
 
     behaviour = {"startup_rate": 0.3, "startup_capital_dispersion": 0.8, "startup_employer_share": 0.5,
-                 "self_employment_exit_rate": 0.2, "startup_failure_rate": 0.2}
+                 "self_employment_exit_rate": 0.2, "startup_failure_by_year": [0.2]}
     base = run(population(), months=4, **behaviour)
     model = run(population(), {name: NEUTRAL[name]}, months=4, **behaviour)
     assert 0 < base.workers.status.tolist().count(Status.SELF_EMPLOYED)
