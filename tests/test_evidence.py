@@ -25,10 +25,10 @@ def run(in_work, regular, admissions=(), policies=None) -> RunOutput:
 
 # Four people admitted by "training_subsidy": ids 0 and 1 in January (weight 1 each), id 2 in
 # February (weight 2); id 3 in January by another lever. In work, month by month:
+ADMITTED = [("2019-01", "training_subsidy", 0, 1.0), ("2019-01", "training_subsidy", 1, 1.0),
+            ("2019-02", "training_subsidy", 2, 2.0), ("2019-01", "hiring_subsidy", 3, 1.0)]
 BASE = run([[0, 3], [0, 1, 3], [0, 1, 2, 3], [1, 2]], [10, 10, 10, 10])
-STUDY = run([[3], [3], [0, 1, 2, 3], [0, 1, 2, 3]], [10, 11, 13, 12],
-            [("2019-01", "training_subsidy", 0, 1.0), ("2019-01", "training_subsidy", 1, 1.0),
-             ("2019-02", "training_subsidy", 2, 2.0), ("2019-01", "hiring_subsidy", 3, 1.0)])
+STUDY = run([[3], [3], [0, 1, 2, 3], [0, 1, 2, 3]], [10, 11, 13, 12], ADMITTED)
 
 
 def case(statistic, horizon, base=BASE, study=STUDY, year=None):
@@ -58,6 +58,17 @@ def test_net_jobs_per_admitted_and_displacement():
     # non-admitted people: ids 4-7 (id 3 was admitted by another lever), unemployed all along in
     # both runs: no finds, no change
     assert case("nonparticipant_finding_change", 0) == 0.0
+
+
+def test_net_jobs_per_million_yuan_counts_what_the_lever_paid_over_the_run():
+    # 48,000 + 12,000 yuan paid by the lever (another lever's 99 not counted); February: 11 against 10
+    policies = pd.DataFrame({"date": ["2019-02", "2019-04", "2019-04"], "lever": ["training_subsidy", "training_subsidy", "hiring_subsidy"],
+                             "paid": [48_000.0, 12_000.0, 99.0]})
+    study = run([[3], [3], [0, 1, 2, 3], [0, 1, 2, 3]], [10, 11, 13, 12], ADMITTED, policies=policies)
+    assert case("net_jobs_per_million_yuan", 0, study=study) == pytest.approx(1 / 0.06)
+    assert case("net_jobs_per_million_yuan", 1, study=study) == pytest.approx(3 / 0.06)  # March: 13 against 10
+    others = run([[3], [3], [0, 1, 2, 3], [0, 1, 2, 3]], [10, 11, 13, 12], ADMITTED, policies=policies[policies["lever"] == "hiring_subsidy"])
+    assert pd.isna(case("net_jobs_per_million_yuan", 0, study=others))  # the lever paid nothing
 
 
 def test_yearly_payment_statistics():
