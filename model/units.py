@@ -95,7 +95,8 @@ def meta(field: FieldInfo) -> ParamMeta | None:
 
 
 def _constraints(field: FieldInfo) -> list[Any]:
-    """Bound markers on the field and on the types inside ``X | None`` or ``Dated[X]``."""
+    """Bound markers on the field and on the types inside ``X | None``, ``Dated[X]`` or
+    ``list[X]`` (a list's bounds hold for each of its values)."""
     found = list(field.metadata)
     stack = [field.annotation]
     while stack:
@@ -104,7 +105,7 @@ def _constraints(field: FieldInfo) -> list[Any]:
             for item in annotation.__metadata__:
                 found += item.metadata if isinstance(item, FieldInfo) else [item]
             stack.append(typing.get_args(annotation)[0])
-        elif typing.get_origin(annotation) in (typing.Union, types.UnionType, Dated):
+        elif typing.get_origin(annotation) in (typing.Union, types.UnionType, Dated, list):
             stack += list(typing.get_args(annotation))
     return found
 

@@ -18,7 +18,7 @@ from lmsim.ledger import Fund, Recipient
 from lmsim.policies import HOOKS, REGISTRY, Combine, Lever, LeverParams, PolicySet, register, unregister
 from lmsim.population import Status
 from lmsim.simulation import Simulation
-from lmsim.units import Dated, Section, Yuan, meta, param
+from lmsim.units import Dated, Section, Share, Yuan, meta, param
 
 from conftest import hand_built, make_scenario
 
@@ -126,6 +126,18 @@ def test_every_lever_parameter_declares_unit_reference_and_bounds():
         for field_name, field in lever.Params.model_fields.items():
             m = meta(field)
             assert m is not None and m.unit and m.ref, f"{name}.{field_name}"
+
+
+def test_bounds_read_through_optional_dated_and_list_types():
+    from lmsim.scenario import Behaviour
+
+    class S(Section):
+        rates: list[Share] = param([0.1], unit="share", ref="test", description="rates")
+        cap: Dated[Yuan] | None = param(None, unit="yuan", ref="test", description="cap")
+
+    assert meta(S.model_fields["rates"]).bounds == "0 ≤ x ≤ 1"
+    assert meta(S.model_fields["cap"]).bounds == "0 ≤ x"
+    assert meta(Behaviour.model_fields["startup_failure_by_year"]).bounds == "0 ≤ x ≤ 1"
 
 
 def test_levers_command_prints_metadata(capsys):
