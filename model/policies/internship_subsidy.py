@@ -29,7 +29,7 @@ the interns' accident insurance; secondary-vocational school leavers are eligibl
 
 Defaults no document gives: ``months`` 6 (the documents allow 3-12), ``places`` 5 a month (000
 asks for at least 50 interns a year: 5 a month gives 60), one internship a person; ``keep_rate``
-(0.735) is the middle of the host retention rates cities report.
+(0.735) is the median of the host retention rates cities report.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class Params(AppliedLeverParams):
     subsidy_share: float = param(1.0, unit="share", ref="001 (八)", ge=0.0, le=3.0, description="host subsidy per intern a month, share of the region's minimum wage (001 (八): 1.0)")
     retained_share: float = param(1.2, unit="share", ref="001 (八)", ge=0.0, le=3.0, description="the same for hosts that keep on more than retention_threshold of their interns (001 (八): 1.2)")
     retention_threshold: Share = param(0.5, unit="share", ref="001 (八)", description="share of finished interns kept on above which a host gets retained_share (001 (八): 50 %)")
-    keep_rate: Share = param(0.735, unit="share", ref="the middle of the host retention rates (留用率) cities and provinces report: Qingdao 2014 84.6 % (10,923 interns, 9,236 kept; http://rixinpaint.cn/content/2015-03/12/content_10958522.htm), Sichuan 2013 73.5 % (2,400 interns, 1,780 kept; https://m.pouringspot.com/10462/10910/12686/12688/2013/9/13/10276836.shtml), Wuxi 2006-09 about a third (https://jyzd.hnuu.edu.cn/10431/2010/0010570.html); publicity figures, likely above typical (bases keeping under 20-40 % are struck off)", description="probability the host keeps an intern on at the end")
+    keep_rate: Share = param(0.735, unit="share", ref="the median of the host retention rates (留用率) cities and provinces report: Qingdao 2014 84.6 % (10,923 interns, 9,236 kept; http://rixinpaint.cn/content/2015-03/12/content_10958522.htm), Sichuan 2013 73.5 % (2,400 interns, 1,780 kept; https://m.pouringspot.com/10462/10910/12686/12688/2013/9/13/10276836.shtml), Wuxi 2006-09 about a third (https://jyzd.hnuu.edu.cn/10431/2010/0010570.html); publicity figures, likely above typical (bases keeping under 20-40 % are struck off)", description="probability the host keeps an intern on at the end")
     graduated_within: int = param(2, unit="years", ref="001 (八): unemployed graduates (离校未就业毕业生)", ge=0, le=5, description="years after leaving school a person counts as an unemployed graduate")
 
 
