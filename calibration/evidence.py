@@ -121,6 +121,12 @@ def _after_last_admission(case: Case) -> tuple[str, float] | None:
     return dates[min(dates.index(adm["date"].max()) + case.horizon, len(dates) - 1)], float(adm["weight"].sum())
 
 
+def _lever_rows(case: Case) -> pd.DataFrame:
+    """The study run's monthly rows of the lever's indicators (the ``policies`` output)."""
+    p = case.study.policies
+    return p[p["lever"] == case.lever]
+
+
 def _net_jobs(case: Case) -> tuple[float, float] | None:
     """Regular employment in the study run minus the baseline run ``horizon`` months after the
     last month the lever admitted anyone (displacement and substitution included), and the
@@ -144,8 +150,7 @@ def net_jobs_per_million_yuan(case: Case) -> float:
     yuan, which evidence on a programme of another size speaks to when effects grow in proportion
     to the subsidy."""
     net = _net_jobs(case)
-    p = case.study.policies
-    paid = float(p.loc[p["lever"] == case.lever, "paid"].sum())
+    paid = float(_lever_rows(case)["paid"].sum())
     return np.nan if net is None or paid == 0 else net[0] / (paid / 1e6)
 
 
@@ -156,16 +161,14 @@ def jobs_per_admitted(case: Case) -> float:
     if after is None:
         return np.nan
     at, admitted = after
-    p = case.study.policies
-    return float(p[p["lever"] == case.lever].set_index("date")["jobs"][at] / admitted)
+    return float(_lever_rows(case).set_index("date")["jobs"][at] / admitted)
 
 
 def defaulted_share_of_lent(case: Case) -> float:
     """Percent of the yuan the lever lent (to founders and firms) that its fund compensated the
     banks for over the run (lines ending ``_default``): the loans not repaid. The study's run
     should outlast the last loan's term, so that every loan is repaid or defaulted."""
-    p = case.study.policies
-    lent = float(p.loc[p["lever"] == case.lever, "lent"].sum())
+    lent = float(_lever_rows(case)["lent"].sum())
     lines = [line for line in REGISTRY[case.lever].lines if line.endswith("_default")]
     flows = case.study.flows
     return 100 * float(flows.loc[flows["line"].isin(lines), "outflow"].sum()) / lent if lent else np.nan
@@ -179,8 +182,7 @@ def nonparticipant_finding_change(case: Case) -> float:
 
 
 def _year_of_payments(case: Case) -> pd.DataFrame:
-    p = case.study.policies
-    p = p[p["lever"] == case.lever]
+    p = _lever_rows(case)
     return p[p["date"].map(lambda d: year_of(parse_month(d))) == case.year]
 
 
