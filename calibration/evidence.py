@@ -55,6 +55,7 @@ class Case:
     lever: str
     horizon: int  # months after admission (after the last admission, for net_jobs_per_admitted)
     year: int | None  # calendar year of statistics over a year of the lever's payments
+    shocked_sectors: tuple[int, ...] = ()  # sectors a shock of the study's scenario hits
 
 
 def _admitted(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,9 +204,62 @@ def paid_per_recipient(case: Case) -> float:
     return float(p["paid"].sum() / p["recipients"].sum()) if p["recipients"].sum() else np.nan
 
 
+def _paid_firms(case: Case) -> tuple[np.ndarray, int] | None:
+    """Ids of the firms the lever paid up to ``horizon`` months after its first payment to a
+    firm, and that month's index; None when it paid no firm (or the run kept no firm paths)."""
+    paid = case.study.firm_payments
+    if paid is None or case.study.firm_paths is None:
+        return None
+    paid = paid[paid["line"].isin(list(REGISTRY[case.lever].lines))]
+    if paid.empty:
+        return None
+    dates = list(case.study.monthly["date"])
+    at = min(dates.index(paid["date"].min()) + case.horizon, len(dates) - 1)
+    return np.unique(paid.loc[paid["date"].map(dates.index) <= at, "recipient_id"].to_numpy(dtype=np.int64)), at
+
+
+def _jobs_saved(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per firm the lever paid (:func:`_paid_firms`): its staff in the study run minus the
+    baseline run at the horizon (the jobs the payments kept there, or lost), its sample weight,
+    and whether it was short of cash in the baseline run in a month of the year to the horizon
+    while in a sector a shock of the study hit."""
+    paid = _paid_firms(case)
+    if paid is None:
+        return None
+    ids, at = paid
+    study, base = case.study.firm_paths, case.base.firm_paths
+    saved = study.staff_at(at, ids).astype(np.float64) - base.staff_at(at, ids)
+    short = np.zeros(len(ids), dtype=bool)
+    for t in range(max(at - 11, 0), at + 1):  # a loop over months, not firms
+        short |= base.short_at(t, ids)
+    sector, weight = base.traits(ids)
+    return saved, weight.astype(np.float64), short & np.isin(sector, case.shocked_sectors)
+
+
+def jobs_saved_per_paid_firm(case: Case) -> float:
+    """Jobs saved per firm the lever paid (:func:`_jobs_saved`), ``horizon`` months after its
+    first payment: the effect evaluations of retention schemes measure per treated firm."""
+    saved = _jobs_saved(case)
+    if saved is None:
+        return np.nan
+    jobs, weight, _ = saved
+    return float(np.sum(jobs * weight) / np.sum(weight))
+
+
+def saved_share_short_shocked(case: Case) -> float:
+    """Percent of the jobs saved at the firms the lever paid (:func:`_jobs_saved`) that were
+    saved at firms short of cash in a shocked sector; undefined (nan) when it saved none."""
+    saved = _jobs_saved(case)
+    if saved is None:
+        return np.nan
+    jobs, weight, short_shocked = saved
+    total = float(np.sum(jobs * weight))
+    return 100 * float(np.sum((jobs * weight)[short_shocked])) / total if total > 0 else np.nan
+
+
 STATISTICS: dict[str, Callable[[Case], float]] = {
     f.__name__: f for f in (in_work_effect, in_work_effect_growth, in_work_share, deadweight, net_jobs_per_admitted, net_jobs_per_million_yuan,
-                            jobs_per_admitted,
+                            jobs_per_admitted, jobs_saved_per_paid_firm, saved_share_short_shocked,
                             defaulted_share_of_lent, nonparticipant_finding_change,
                             paid_in_year, recipients_in_year, paid_per_recipient)
 }
@@ -244,7 +298,7 @@ class Estimate(Section):
     population: str = Field(min_length=1)
     outcome: str = Field(min_length=1)
     statistic: str = Field(description="a statistic of calibration.evidence.STATISTICS")
-    horizon_months: int = Field(0, ge=0, le=120, description="months after admission the outcome is measured")
+    horizon_months: int = Field(0, ge=0, le=120, description="months after admission the outcome is measured (after the lever's first payment to a firm, for the jobs-saved statistics)")
     year: int | None = Field(None, ge=1990, le=2100, description="calendar year of the yearly statistics")
     estimate: float | None = Field(None, description="the published point estimate, if there is one")
     low: float
@@ -332,8 +386,9 @@ def evaluate(evidence: EvidenceFile, reps: Replications, levers: list[str]) -> p
     rows = []
     for e in (e for e in evidence.estimates if e.lever in levers):
         study = evidence.studies[e.study]
+        shocked = shocked_sectors(reps.scenarios[f"study:{e.study}"])
         values = [STATISTICS[e.statistic](Case(reps.load(baseline_label(study), k), reps.load(f"study:{e.study}", k), e.lever,
-                                                e.horizon_months, e.year)) for k in range(reps.runs)]
+                                                e.horizon_months, e.year, shocked)) for k in range(reps.runs)]
         mid, lo, hi = band(values, LEVEL)
         accept = (e.low - e.tolerance, e.high + e.tolerance)
         rows.append({"lever": e.lever, "study": e.study, "id": e.id, "statistic": e.statistic, "horizon_months": e.horizon_months, "year": e.year,
@@ -343,6 +398,12 @@ def evaluate(evidence: EvidenceFile, reps: Replications, levers: list[str]) -> p
                      "agree": bool(not np.isnan(mid) and lo <= accept[1] and hi >= accept[0]),
                      "source": e.source, "design": e.design, "note": e.note})
     return pd.DataFrame(rows)
+
+
+def shocked_sectors(scenario: Scenario) -> tuple[int, ...]:
+    """Indices of the sectors a [[shocks]] entry of ``scenario`` hits (all, for one naming none)."""
+    names = scenario.sector_names
+    return tuple(sorted({names.index(s) for shock in scenario.shocks for s in (shock.sectors or names)}))
 
 
 def run(evidence: EvidenceFile, levers: list[str], out: str | Path, runs: int, seed: int, workers: int = 1,

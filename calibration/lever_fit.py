@@ -23,7 +23,7 @@ from lmsim.scenario import Scenario, ScenarioError
 from lmsim.simulation import Results, Simulation
 
 from .calibrate import check_paths
-from .evidence import EVIDENCE_FILE, STATISTICS, Case, Estimate, EvidenceFile, baseline_label, study_scenarios
+from .evidence import EVIDENCE_FILE, STATISTICS, Case, Estimate, EvidenceFile, baseline_label, shocked_sectors, study_scenarios
 from .smm import Estimate as Fit
 from .smm import MomentModel, Simulator, estimate
 from .spec import Z90, Moment, Param
@@ -50,6 +50,7 @@ class EffectModel(MomentModel):
     def __init__(self, study: Scenario, baseline: Scenario, estimates: list[Estimate], path: str):
         super().__init__(study.model_dump(mode="json"), [effect_moment(e) for e in estimates], path)
         self.baseline, self.estimates = baseline, estimates
+        self._shocked = shocked_sectors(study)
         self._baselines: dict[int, RunOutput] = {}
 
     def baseline_run(self, seed: int) -> RunOutput:
@@ -59,18 +60,22 @@ class EffectModel(MomentModel):
 
     def outputs(self, result: Results) -> dict[str, float]:
         base, study = self.baseline_run(result.seed), run_output(result)
-        return {e.id: STATISTICS[e.statistic](Case(base, study, e.lever, e.horizon_months, e.year)) for e in self.estimates}
+        return {e.id: STATISTICS[e.statistic](Case(base, study, e.lever, e.horizon_months, e.year, self._shocked)) for e in self.estimates}
 
 
 def fit(evidence: EvidenceFile, lever: str, params: list[Param], out: str | Path, replications: int = 2, seed: int = 1,
         workers: int = 1, design_points: int = 12, max_evaluations: int = 60, profile_points: int = 5,
-        path: str | Path = EVIDENCE_FILE) -> Fit:
+        path: str | Path = EVIDENCE_FILE, study: str | None = None) -> Fit:
     """Fit ``params`` (paths in the lever's study scenario, e.g. ``policies.ui_refund.take_up``)
-    to the lever's estimates, which must come from one study."""
+    to the lever's estimates of one study: ``study``, or the only one they come from."""
     estimates = [e for e in evidence.estimates if e.lever == lever]
     studies = sorted({e.study for e in estimates})
-    if len(studies) != 1:
-        raise ScenarioError([f"{path}: fitting {lever} needs its estimates from one study; they come from {studies or 'none'}"])
+    if study is not None and study not in studies:
+        raise ScenarioError([f"--study {study}: {lever} has no estimates from it; they come from {studies or 'none'}"])
+    if study is None and len(studies) != 1:
+        raise ScenarioError([f"{path}: fitting {lever} needs the study whose estimates to fit (--study); they come from {studies or 'none'}"])
+    studies = [study] if study is not None else studies
+    estimates = [e for e in estimates if e.study == studies[0]]
     study = evidence.studies[studies[0]]
     scenarios = study_scenarios(evidence, [lever], path)
     model = EffectModel(scenarios[f"study:{studies[0]}"], scenarios[baseline_label(study)], estimates, f"{path}: studies.{studies[0]}")

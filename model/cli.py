@@ -244,7 +244,8 @@ def _fit_lever(args: argparse.Namespace, file, path) -> int:
     out = Path(args.out or Path("results") / f"evidence-fit-{args.lever}")
     print(f"evidence --fit: {', '.join(p.path for p in params)} to {args.lever}'s estimates, {runs} replications a point -> {out}",
           file=sys.stderr)
-    result = fit(file, args.lever, params, out, runs, args.seed, args.workers, args.design, args.max_evaluations, path=path)
+    result = fit(file, args.lever, params, out, runs, args.seed, args.workers, args.design, args.max_evaluations, path=path,
+                 study=args.study)
     print(summary(result))
     for written in write_fit(result, out):
         print(f"wrote {written}")
@@ -320,6 +321,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--file", help="evidence file (default: the one shipped with lmsim, calibration/evidence.toml)")
     ev.add_argument("--runs", type=int, help="replications of each study and its baseline (default 8; with --fit, 2 a point)")
     ev.add_argument("--fit", metavar="PARAMS", help="fit the lever's parameters listed in this file ([[params]]: path, low, high) to its estimates")
+    ev.add_argument("--study", help="with --fit: the study whose estimates to fit (needed when the lever's estimates come from several)")
     ev.add_argument("--design", type=int, default=12, help="with --fit: points of the global search (default 12)")
     ev.add_argument("--max-evaluations", type=int, default=60, help="with --fit: most points of each local search (default 60)")
     ev.add_argument("--seed", type=int, default=1, help="master seed (default 1)")

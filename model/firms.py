@@ -4,7 +4,7 @@ A firm's target staff is ``scale * exp(log demand) * (labour cost / reference co
 demand moves it, and so does the full labour cost (wage plus employer contributions, minus
 whatever subsidies apply). Below target a firm posts vacancies; above target it holds labour
 within a hoarding band and lays off part of the excess beyond it; a firm short of cash cannot
-hoard. Revenue is earned on staff up to demand; a firm whose cash stays negative for
+hoard, nor keep its staff through a temporary shock (a shutdown) as a firm with cash does. Revenue is earned on staff up to demand; a firm whose cash stays negative for
 ``exit_after_months`` exits and its staff lose their jobs.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 
 from . import rng
 from .calendar import parse_month
-from .population import BAND_PREMIUM, N_BANDS, Separation, Status, set_firm_economics
+from .population import BAND_PREMIUM, N_BANDS, Separation, Status, normal_wage_bill, set_firm_economics
 from .social_insurance import employer_rate
 from .rng import Purpose
 
@@ -43,21 +43,26 @@ def update_demand(model: Market) -> None:
     model.market_demand = rho * model.market_demand + beh.market_demand_volatility * z[n_sectors]
 
 
-def scripted_shock(model: Market) -> np.ndarray:
-    """Log demand change per sector from the scenario's [[shocks]] active this month."""
-    names = model.scenario.sector_names
-    out = np.zeros(len(names))
+def scripted_shock(model: Market, temporary_only: bool = False) -> np.ndarray:
+    """Log demand change per firm from the scenario's [[shocks]] active this month (only the
+    temporary ones, with ``temporary_only``). A shock hitting ``firm_share`` of its sectors'
+    firms hits those whose fixed rank (a draw per firm id) is below the share."""
+    f, names = model.firms, model.scenario.sector_names
+    out = np.zeros(len(f))
+    rank = None
     for shock in model.scenario.shocks:
-        if parse_month(shock.start) <= model.month <= parse_month(shock.end):
-            hit = [names.index(s) for s in shock.sectors] if shock.sectors else slice(None)
+        if (shock.temporary or not temporary_only) and parse_month(shock.start) <= model.month <= parse_month(shock.end):
+            hit = np.isin(f.sector, [names.index(s) for s in shock.sectors]) if shock.sectors else np.ones(len(f), dtype=bool)
+            if shock.firm_share < 1:
+                rank = rng.uniform(model.seed, f.id, 0, Purpose.SHOCK_EXPOSURE) if rank is None else rank
+                hit &= rank < shock.firm_share
             out[hit] += shock.demand
     return out
 
 
 def log_demand(model: Market) -> np.ndarray:
     f = model.firms
-    by_sector = model.sector_demand + model.market_demand + scripted_shock(model)
-    return f.demand + by_sector[f.sector]
+    return f.demand + (model.sector_demand + model.market_demand)[f.sector] + scripted_shock(model)
 
 
 def labour_cost(model: Market) -> np.ndarray:
@@ -83,10 +88,19 @@ def target_staff(model: Market, demanded: np.ndarray) -> np.ndarray:
     return np.where(f.alive, target, 0.0)
 
 
+def staff_kept(model: Market, target: np.ndarray) -> np.ndarray:
+    """The target a firm lays off down to. A temporary shock (a shutdown) does not move it for a
+    firm with cash: expecting demand back, it keeps its staff and pays them from its cash (it
+    hires only to ``target``); a firm short of cash (negative cash now) cannot, and cuts to what
+    demand buys now."""
+    f = model.firms
+    return target * np.exp(np.where(f.cash < 0, 0.0, -scripted_shock(model, temporary_only=True)))
+
+
 def choose_layoffs(model: Market, target: np.ndarray) -> np.ndarray:
     """Staff each firm lays off this month (0 for firms within their hoarding band)."""
     f, beh = model.firms, model.scenario.behaviour
-    band = np.where(f.difficulty_months > 0, 0.0, beh.hoarding_band)
+    band = np.where(f.cash < 0, 0.0, beh.hoarding_band)  # a firm short of cash cannot hoard
     excess = f.employees - target
     over = np.flatnonzero(f.alive & (f.employees > target * (1 + band)) & (excess > 0))
     u = rng.uniform(model.seed, f.id[over], model.month, Purpose.LAYOFF_CHOICE, 1)
@@ -126,11 +140,16 @@ def vacancies(model: Market, target: np.ndarray) -> np.ndarray:
 
 
 def settle_accounts(model: Market, demanded: np.ndarray, employer_paid: np.ndarray) -> None:
-    """Revenue on staff up to demand, minus wages, contributions paid and fixed costs."""
+    """Revenue on staff up to demand, minus wages, contributions paid and fixed costs; a firm
+    with no debts pays out the cash beyond its buffer (profit to its owners)."""
     f, beh = model.firms, model.scenario.behaviour
     revenue = f.productivity * np.minimum(f.employees, demanded)
     fixed = beh.fixed_cost_share * f.productivity * f.scale
     f.cash += np.where(f.alive, revenue - f.payroll - employer_paid - fixed, 0.0)
+    # a firm repaying loans or owing contributions keeps its cash (lenders and the agency come first)
+    keep = f.cash_buffer * normal_wage_bill(f, slice(None))
+    paying_out = f.alive & (f.loans == 0) & (f.arrears == 0) & (f.cash > keep)
+    f.cash[paying_out] = keep[paying_out]
     f.difficulty_months[:] = np.where(f.alive & (f.cash < 0), f.difficulty_months + 1, 0)
     f.age_months[f.alive] += 1
 
@@ -210,6 +229,5 @@ def enter(model: Market) -> None:
     if len(incumbents) == 0:
         return
     pick = incumbents[rng.choice(model.seed, keys, model.month, Purpose.FIRM_ENTRY, np.ones(len(incumbents)), sub=4)]
-    size = f.scale[pick]
-    cash = sc.behaviour.initial_cash_months * size * sc.region.average_wage
-    open_firms(model, k, f.sector[pick], size, np.full(k, -1), cash)
+    rows = open_firms(model, k, f.sector[pick], f.scale[pick], np.full(k, -1), np.zeros(k))
+    f.cash[rows] = f.cash_buffer[rows] * normal_wage_bill(f, rows)  # an entrant opens with its buffer

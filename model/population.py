@@ -148,6 +148,7 @@ class Firms(Columns):
         Column("unit_cost", "float32", 0.0, "labour cost per worker at the start, yuan a month", "> 0"),
         Column("productivity", "float32", 0.0, "revenue per worker at normal demand, yuan a month", ">= 0"),
         Column("cash", "float64", 0.0, "cash, yuan", "any"),
+        Column("cash_buffer", "float32", np.inf, "months of its normal wage bill the firm keeps as cash; profit beyond is paid out (inf: keeps all)", ">= 0"),
         Column("employees", "int32", 0, "staff this month", ">= 0"),
         Column("payroll", "float64", 0.0, "monthly wages of its staff, yuan", ">= 0"),
         Column("insured_base", "float64", 0.0, "contribution base of its insured staff, yuan a month", ">= 0"),
@@ -317,7 +318,7 @@ def _synth_firms(f: Firms, w: Workers, sc: Scenario, seed: int) -> None:
     ui = -np.log1p(-rng.uniform(seed, w.id[employees], 0, Purpose.SYNTH_WORKER, 22)) * region.initial_ui_months
     w.ui_months[employees] = np.where(w.insured[employees], np.minimum(ui, 480), 0).astype(np.int16)
     w.job_start[employees] = sc.scenario.start_month
-    f.cash[:] = beh.initial_cash_months * np.bincount(employer, weights=w.wage[employees], minlength=m)
+    f.cash[:] = f.cash_buffer * normal_wage_bill(f, np.arange(m))
     f.age_months[:] = (u(10) * 240).astype(np.int16)
     rates = rates_in_force(sc, sc.scenario.start_month)
     insured_pay = np.bincount(employer, weights=w.wage[employees] * w.insured[employees], minlength=m)
@@ -325,8 +326,16 @@ def _synth_firms(f: Firms, w: Workers, sc: Scenario, seed: int) -> None:
     f.staff_year_start[:] = staff
 
 
+def normal_wage_bill(f: Firms, rows: np.ndarray | slice) -> np.ndarray:
+    """Monthly wages of the staff the firms want at normal demand and cost, yuan."""
+    return f.scale[rows] * f.wage[rows] * BAND_PREMIUM[f.skill_band[rows]]
+
+
 def set_firm_economics(f: Firms, rows: np.ndarray, sc: Scenario, seed: int, month: int, purpose: Purpose, now: int) -> None:
-    """Wage level, reference labour cost and productivity of new firms (sector wage, firm spread)."""
+    """Wage level, reference labour cost, productivity (sector wage, firm spread) and cash
+    buffer of new firms."""
+    months, shares = sc.behaviour.cash_buffer_table()
+    f.cash_buffer[rows] = months[rng.choice(seed, f.id[rows], month, purpose, shares, sub=11)]
     region = sc.region
     wage_ratio = np.array([s.wage_ratio for s in region.sectors])
     z = rng.normal(seed, f.id[rows], month, purpose, 9)

@@ -28,13 +28,14 @@ from .batch import Progress, ScenarioModel, Task, dask_results, local_results
 from .reduce import flows_by_line
 from .rng import replication_seed
 from .scenario import Scenario
-from .simulation import Results, WorkPaths
+from .simulation import FirmPaths, Results, WorkPaths
 
 
 @dataclass
 class RunOutput:
     """What a replication keeps: monthly indicators, outlays and inflows by fund, line and
-    month, fund balances, lever indicators, targets, admissions and the work paths."""
+    month, fund balances, lever indicators, targets, admissions, the work paths and, with
+    them, the firms' paths and what the levers paid each firm."""
 
     monthly: pd.DataFrame
     flows: pd.DataFrame  # date, fund, line, inflow, outflow (yuan, both >= 0)
@@ -43,6 +44,10 @@ class RunOutput:
     targets: pd.DataFrame
     admissions: pd.DataFrame
     paths: WorkPaths | None
+    firm_paths: FirmPaths | None = None
+    #: yuan the levers paid each firm by date and line (date, line, recipient_id, amount), when
+    #: the run recorded paths
+    firm_payments: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,13 @@ class ScenarioRuns:
 
 def run_output(result: Results) -> RunOutput:
     """What a replication keeps of a run's results."""
+    firm_payments = None
+    if result.firm_paths is not None:
+        paid = result.ledger[(result.ledger["recipient_kind"] == "firm") & (result.ledger["amount"] < 0)]
+        firm_payments = paid.groupby(["date", "line", "recipient_id"], as_index=False, observed=True)["amount"].sum()
+        firm_payments["amount"] = -firm_payments["amount"]
     return RunOutput(result.monthly, flows_by_line(result.ledger), result.balances, result.policies, result.targets,
-                     result.admissions, result.paths)
+                     result.admissions, result.paths, result.firm_paths, firm_payments)
 
 
 def scenario_hash(scenario: Scenario) -> str:

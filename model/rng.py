@@ -62,6 +62,7 @@ class Purpose(IntEnum):
     RECORDING = 29  # whether employment registration records an entry into work
     CONTACT = 30  # whether a registered unemployed person is in contact with the service
     SURVEY = 31  # whether a person is in the labour force survey's sample
+    SHOCK_EXPOSURE = 32  # a firm's fixed rank in who a shock hitting part of a sector hits
 
 
 def key(seed: int, month: int, purpose: int, sub: int = 0) -> np.uint64:

@@ -22,6 +22,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .calendar import format_month, parse_month
@@ -255,10 +256,28 @@ class Behaviour(Section):
     layoff_speed: Share = param(0.5, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="share of excess staff beyond the band laid off per month")
     markup: Positive = param(1.3, unit="multiplier", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="revenue per worker over labour cost at normal demand")
     fixed_cost_share: Share = param(0.1, unit="share of normal revenue", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="fixed monthly cost as share of normal revenue")
-    initial_cash_months: NonNegative = param(3.0, unit="months of wage bill", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="opening cash in months of wage bill")
+    cash_buffer_months: dict[str, Share] = param({"1": 0.34, "2": 0.331, "3": 0.1791, "4.5": 0.0503, "6": 0.0996}, unit="table: months of normal wage bill -> share of firms", ref="survey of 995 SMEs, February 2020 (朱武祥, Tsinghua SEM and PKU HSBC; 账上现金余额能维持企业生存的时间: 34 % one month, 33.1 % two, 17.91 % three, 9.96 % six or more, the rest 4-5), as reposted by FT中文网 https://ft.csccsc.cc/story/001086324", description="cash a firm keeps, in months of its normal wage bill, and the share of firms keeping each; profit beyond it is paid out")
     exit_after_months: int = param(6, ge=1, le=120, unit="months", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="months of negative cash before a firm exits")
     firm_exit_rate: Share = param(0.003, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly closure hazard of a firm for reasons outside the model")
     firm_entry_rate: Share = param(0.003, unit="firms a month per firm", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly entries per incumbent firm (besides start-ups)")
+
+    @field_validator("cash_buffer_months")
+    @classmethod
+    def _buffer_table(cls, table: dict[str, float]) -> dict[str, float]:
+        for months in table:
+            try:
+                ok = float(months) >= 0
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"key {months!r} is not a number of months (0 or more)")
+        if abs(sum(table.values()) - 1) > 1e-6:
+            raise ValueError(f"shares sum to {sum(table.values()):g}, not 1")
+        return table
+
+    def cash_buffer_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cash buffer table as (months, shares) arrays."""
+        return np.array([float(k) for k in self.cash_buffer_months]), np.array(list(self.cash_buffer_months.values()))
 
 
 class Demography(Section):
@@ -279,6 +298,10 @@ class Shock(Section):
     end: Month
     demand: Annotated[float, Field(ge=-3.0, le=3.0)] = Field(description="log change of demand, e.g. -0.1")
     sectors: list[str] = Field(default_factory=list, description="sector names; empty for all")
+    firm_share: Share = Field(1.0, description="share of the sectors' firms it hits (the same firms first: each firm's "
+                                               "rank is fixed, so a smaller share hits a subset of a larger one's firms)")
+    temporary: bool = Field(False, description="firms expect demand back at its end (a shutdown): a firm with cash keeps "
+                                              "the staff it had, one short of cash cuts to what demand buys now")
     note: str = ""
 
     @model_validator(mode="after")

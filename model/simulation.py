@@ -52,8 +52,10 @@ class LabourMarket(Market):
         self.policies = PolicySet(self, scenario.policies)
         self.policy_rows: list[tuple] = []
         self.admissions: list[tuple[str, str, np.ndarray, np.ndarray]] = []  # (date, lever, worker ids, weights)
-        #: with record_paths, each month's worker ids in work and unemployed (for lmsim compare)
+        #: with record_paths, each month's worker ids in work and unemployed (for lmsim compare),
+        #: and each firm's staff and cash (for the evidence on firm levers)
         self.paths: WorkPaths | None = WorkPaths() if record_paths else None
+        self.firm_paths: FirmPaths | None = FirmPaths() if record_paths else None
         self.si_agency = SocialInsuranceAgency(self)
         self.pes = PublicEmploymentService(self)
         self.ui_fund = UnemploymentInsuranceFund(self)
@@ -82,7 +84,8 @@ class LabourMarket(Market):
         open_posts = labour.match(self, firm_rules.vacancies(self, target))
         vacancies = float((open_posts * self.firms.weight).sum())
 
-        layoffs = self.policies.hold_layoffs(firm_rules.choose_layoffs(self, target), target)
+        kept = firm_rules.staff_kept(self, target)
+        layoffs = self.policies.hold_layoffs(firm_rules.choose_layoffs(self, kept), kept)
         if layoffs.any():
             laid_off = firm_rules.pick_within_firms(self, self.employee_rows(), layoffs, Purpose.LAYOFF_CHOICE, self.policies.separation_risk)
             self.leave_jobs(laid_off, Separation.LAYOFF, "layoffs")
@@ -118,6 +121,7 @@ class LabourMarket(Market):
         self.admissions += [(date, *taken) for taken in self.policies.take_admitted()]
         if self.paths is not None:
             self.paths.record(w)
+            self.firm_paths.record(self.firms)
         self.datacollector.collect(self)
         self.month += 1
 
@@ -168,6 +172,50 @@ class WorkPaths:
         return out
 
 
+class FirmPaths:
+    """Each firm's staff at the end of each month and whether its cash was negative (short of
+    cash), by firm id, with its sector and sample weight: for firm-by-firm comparisons of runs.
+    Four bytes a firm-month; closed firms count no staff."""
+
+    def __init__(self):
+        self.staff: list[np.ndarray] = []  # int32 by firm id, one array a month
+        self.short: list[np.ndarray] = []  # bitmaps over firm ids, one a month
+        self.sector = np.zeros(0, dtype=np.int16)
+        self.weight = np.zeros(0, dtype=np.float32)
+
+    def record(self, f: Firms) -> None:
+        size = int(f.id.max()) + 1 if len(f) else 0
+        staff = np.zeros(size, dtype=np.int32)
+        staff[f.id] = np.where(f.alive, f.employees, 0)
+        short = np.zeros(size, dtype=bool)
+        short[f.id] = f.alive & (f.cash < 0)
+        self.staff.append(staff)
+        self.short.append(np.packbits(short))
+        self.sector, self.weight = np.zeros(size, dtype=np.int16), np.zeros(size, dtype=np.float32)
+        self.sector[f.id], self.weight[f.id] = f.sector, f.weight
+
+    def staff_at(self, month: int, ids: np.ndarray) -> np.ndarray:
+        """Staff of each firm id at the end of the ``month``-th simulated month (0-based)."""
+        return _by_id(self.staff[month], ids)
+
+    def traits(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sector and sample weight of each firm id (as last recorded)."""
+        return _by_id(self.sector, ids), _by_id(self.weight, ids)
+
+    def short_at(self, month: int, ids: np.ndarray) -> np.ndarray:
+        """Whether each firm id was short of cash at the end of the ``month``-th simulated month."""
+        return _by_id(np.unpackbits(self.short[month]).astype(bool), ids)
+
+
+def _by_id(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``values[ids]``, zero (False) for ids beyond the array (firms not yet open)."""
+    ids = np.asarray(ids, dtype=np.int64)
+    out = np.zeros(len(ids), dtype=values.dtype)
+    inside = (ids >= 0) & (ids < len(values))
+    out[inside] = values[ids[inside]]
+    return out
+
+
 def _reporter(column: str):
     return lambda model: model.indicators[column]
 
@@ -188,6 +236,8 @@ class Results:
     admissions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ADMISSION_COLUMNS))
     #: who was in work or unemployed each month, when the run recorded it
     paths: WorkPaths | None = None
+    #: each firm's staff and cash each month, when the run recorded paths
+    firm_paths: FirmPaths | None = None
 
     def summary(self) -> str:
         m = self.monthly
@@ -270,7 +320,7 @@ class Simulation:
         policies = pd.DataFrame(model.policy_rows, columns=list(POLICY_COLUMNS))
         targets = evaluate_targets(self.scenario.targets, monthly, policies)
         results = Results(monthly, model.ledger.entries(), model.ledger.balances(start), policies, targets, self.scenario,
-                          self.seed, _admissions(model.admissions), model.paths)
+                          self.seed, _admissions(model.admissions), model.paths, model.firm_paths)
         model.release()
         return results
 

@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import rng
 from .columns import Columns
 from .population import BAND_PREMIUM, EDUCATION, Firms, Status, Workers
+from .rng import Purpose
 from .social_insurance import employer_rate, rates_in_force
 from .scenario import Scenario, ScenarioError
 
@@ -163,5 +165,8 @@ def _complete_firms(firms: Firms, workers: Workers, sc: Scenario, given: pd.Inde
     rate = employer_rate(rates_in_force(sc, sc.scenario.start_month))
     firms.unit_cost[:] = firms.wage * BAND_PREMIUM[firms.skill_band] * (1 + rate * firms.insures)
     firms.productivity[:] = sc.behaviour.markup * firms.unit_cost
+    if "cash_buffer" not in given:  # drawn as synthesised firms' are, keyed by the scenario's seed
+        months, shares = sc.behaviour.cash_buffer_table()
+        firms.cash_buffer[:] = months[rng.choice(sc.scenario.seed, firms.id, 0, Purpose.SYNTH_FIRM, shares, sub=11)]
     if "cash" not in given:
-        firms.cash[:] = sc.behaviour.initial_cash_months * payroll
+        firms.cash[:] = firms.cash_buffer * payroll

@@ -20,7 +20,9 @@ SMALL = ["population.workers=3000", "population.firms=150", "scenario.months=24"
 
 @pytest.fixture(scope="module")
 def recovery(tmp_path_factory):
-    return calibrate(TARGETS, "small", out=tmp_path_factory.mktemp("recovery"), recover=True, workers=2, replications=4,
+    # six replications a point: firms' cash buffers make 150 firms' exits, and so the moments,
+    # noisy enough that four leave matching_efficiency's interval over 80 % of its range
+    return calibrate(TARGETS, "small", out=tmp_path_factory.mktemp("recovery"), recover=True, workers=2, replications=6,
                      design_points=10, seed=1, overrides=SMALL, profile_points=3, max_evaluations=50)
 
 

@@ -1,4 +1,4 @@
-"""The engine on shipped scenarios: reproducibility, the steady state, the ledger identity."""
+"""The engine: reproducibility, the steady state and the ledger identity on shipped scenarios; firm rules on hand-built firms."""
 
 import numpy as np
 import pandas as pd
@@ -7,9 +7,12 @@ import pytest
 from lmsim import firms as firm_rules
 from lmsim import labour, rng
 from lmsim.indicators import COLUMNS
+from lmsim.population import Firms, set_firm_economics
 from lmsim.rng import Purpose
-from lmsim.scenario import BUILTIN_DIR, load_scenario
+from lmsim.scenario import BUILTIN_DIR, ScenarioError, load_scenario
 from lmsim.simulation import Simulation
+
+from conftest import firms_with_staff, make_scenario
 
 
 def run(name, overrides, seed=None):
@@ -145,3 +148,78 @@ def test_hiring_founders_plan_a_geometric_team_of_the_mean_size():
     assert labour.planned_team(np.array([0.2, 0.99]), 1.0).tolist() == [1, 1]
     u = rng.uniform(1, np.arange(200_000), 0, Purpose.STARTUP_HIRING)
     assert labour.planned_team(u, 5.2).mean() == pytest.approx(5.2, rel=0.01)
+
+
+def test_a_firm_pays_out_the_cash_beyond_its_buffer_unless_it_owes():
+    # four firms of 2 staff at 5,000 (band 1, premium 1): normal wage bill 10,000; a buffer of
+    # 2 months keeps 20,000. The month: revenue 2 x 6,000 less wages 10,000 = +2,000.
+    workers, firms = firms_with_staff([2, 2, 2, 2])
+    firms.cash_buffer[:] = 2.0
+    firms.cash[:] = [50_000.0, 50_000.0, 50_000.0, 5_000.0]
+    firms.productivity[:] = 6_000.0
+    model = Simulation(make_scenario(months=1), 1, population=(workers, firms)).build()
+    model.firms.loans[1] = 10_000.0  # repaying a loan: keeps its cash
+    model.firms.arrears[2] = 500.0  # owes contributions: keeps its cash
+    firm_rules.settle_accounts(model, np.full(4, 2.0), np.zeros(4))
+    assert model.firms.cash.tolist() == [20_000.0, 52_000.0, 52_000.0, 7_000.0]
+
+
+def test_cash_buffers_are_drawn_from_the_survey_table_and_a_bad_table_is_refused():
+    sc = make_scenario()
+    months, shares = sc.behaviour.cash_buffer_table()
+    assert months.tolist() == [1.0, 2.0, 3.0, 4.5, 6.0] and shares.sum() == pytest.approx(1.0)
+    firms = Firms(200_000)
+    firms.id[:] = np.arange(200_000)
+    set_firm_economics(firms, np.arange(200_000), sc, 1, 0, Purpose.SYNTH_FIRM, 12 * 2019)
+    drawn = [np.mean(firms.cash_buffer == m) for m in months]
+    assert drawn == pytest.approx(shares.tolist(), abs=0.005)
+    with pytest.raises(ScenarioError, match="cash_buffer_months.*shares sum to 0.9"):
+        make_scenario(behaviour={"cash_buffer_months": {"1": 0.5, "2": 0.4}})
+    with pytest.raises(ScenarioError, match="cash_buffer_months.*'a month' is not a number"):
+        make_scenario(behaviour={"cash_buffer_months": {"a month": 1.0}})
+
+
+def test_a_temporary_shock_is_kept_through_by_firms_with_cash_and_cut_to_demand_by_firms_without():
+    # three firms of 10 staff whose demand halves in January 2019 (target 5); no hoarding band,
+    # excess laid off at once. A temporary shock (a shutdown): firm 0, with cash, keeps its 10;
+    # firm 1, short of cash, cuts to 5. A lasting shock: firm 2, with cash, cuts to 5 too.
+    def january(temporary, cash):
+        workers, firms = firms_with_staff([10])
+        firms.cash[:] = cash
+        shock = {"start": "2019-01", "end": "2019-01", "demand": float(np.log(0.5)), "temporary": temporary}
+        sc = make_scenario(months=1, behaviour={"hoarding_band": 0.0, "layoff_speed": 1.0})
+        sc.shocks = [type(sc).model_fields["shocks"].annotation.__args__[0](**shock)]
+        model = Simulation(sc, 1, population=(workers, firms)).build()
+        model.step()
+        return int(model.firms.employees[0])
+
+    assert [january(True, 1e7), january(True, -1.0), january(False, 1e7)] == [10, 5, 5]
+
+
+def test_a_shock_on_a_share_of_firms_hits_a_fixed_subset():
+    # 10,000 firms; a shock hitting 30 % of them in January and one hitting 10 % in February:
+    # about 3,000 and 1,000 firms, February's all among January's (each firm's rank is fixed)
+    workers, firms = firms_with_staff([1] * 10_000)
+    sc = make_scenario(months=2)
+    Shock = type(sc).model_fields["shocks"].annotation.__args__[0]
+    sc.shocks = [Shock(start="2019-01", end="2019-01", demand=-3.0, firm_share=0.3),
+                 Shock(start="2019-02", end="2019-02", demand=-3.0, firm_share=0.1)]
+    model = Simulation(sc, 1, population=(workers, firms)).build()
+    january = firm_rules.scripted_shock(model) == -3.0
+    model.month += 1
+    february = firm_rules.scripted_shock(model) == -3.0
+    assert january.sum() == pytest.approx(3000, abs=150) and february.sum() == pytest.approx(1000, abs=90)
+    assert not (february & ~january).any()
+    assert firm_rules.scripted_shock(model, temporary_only=True).tolist() == [0.0] * 10_000
+
+
+def test_firm_paths_keep_each_firms_staff_and_cash_shortage_by_id():
+    # firm 0 (5 staff) has cash, firm 1 (3 staff) is 1 yuan short and loses its 3 staff? no: with
+    # nothing moving both keep their staff; firm 1 stays short. Ids beyond the firms count nothing.
+    workers, firms = firms_with_staff([5, 3])
+    firms.cash[:] = [1e7, -1e7]
+    result = Simulation(make_scenario(months=1), 1, population=(workers, firms), record_paths=True).run(progress=False)
+    paths = result.firm_paths
+    assert paths.staff_at(0, [0, 1, 7]).tolist() == [5, 3, 0]
+    assert paths.short_at(0, [0, 1, 7]).tolist() == [False, True, False]
+    assert [a.tolist() for a in paths.traits([1])] == [[0], [1.0]]

@@ -3,6 +3,7 @@ evidence file's validation; and the shipped file's studies build."""
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -10,6 +11,7 @@ from lmsim.calibration import evidence, lever_fit
 from lmsim.calibration.evidence import Case
 from lmsim.replications import RunOutput
 from lmsim.scenario import ScenarioError
+from lmsim.simulation import FirmPaths
 
 from conftest import work_paths
 
@@ -92,6 +94,39 @@ def test_defaulted_share_of_lent_counts_the_levers_default_lines_against_what_it
     assert evidence.defaulted_share_of_lent(Case(BASE, study, "guaranteed_loans", 0, None)) == pytest.approx(2.0)
 
 
+def firm_paths(staff, short, sector, weight):
+    """Firm paths of a run: staff and short-of-cash flags month by month, by firm id."""
+    paths = FirmPaths()
+    paths.staff = [np.array(s, dtype=np.int32) for s in staff]
+    paths.short = [np.packbits(np.array(s, dtype=bool)) for s in short]
+    paths.sector, paths.weight = np.array(sector, dtype=np.int16), np.array(weight, dtype=np.float32)
+    return paths
+
+
+def test_jobs_saved_at_the_firms_the_lever_paid_and_where_they_were_saved():
+    # four firms; the refund pays firms 0, 1 and 2 in February (firm 3 is paid by another lever).
+    # One month after the first payment (March): staff 13, 11, 10 in the study against 10 each in
+    # the baseline: 3, 1 and 0 jobs saved, firm 2 weighing 2 (4 jobs over 4 firms: 1 a firm).
+    # Firm 0 was short of cash in the baseline in January, in shocked sector 0: 3 of the 4 jobs.
+    # Firm 1 was short in March but in sector 1, which no shock hit.
+    sector, weight = [0, 1, 0, 0], [1, 1, 2, 1]
+    short = [[1, 0, 0, 0], [0, 0, 0, 0], [0, 1, 0, 0]]
+    base_firms = firm_paths([[10] * 4, [10] * 4, [10] * 4], short, sector, weight)
+    study_firms = firm_paths([[10] * 4, [10] * 4, [13, 11, 10, 20]], [[0] * 4] * 3, sector, weight)
+    paid = pd.DataFrame({"date": ["2019-02", "2019-02", "2019-02", "2019-02"], "line": ["ui_refund", "ui_refund", "ui_refund", "si_subsidy_firm"],
+                         "recipient_id": [0, 1, 2, 3], "amount": [500.0, 500.0, 500.0, 99.0]})
+    base = RunOutput(BASE.monthly, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), BASE.admissions, None, base_firms)
+    study = RunOutput(BASE.monthly, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), BASE.admissions, None, study_firms, paid)
+    refund = Case(base, study, "ui_refund", 1, None, shocked_sectors=(0,))
+    assert evidence.jobs_saved_per_paid_firm(refund) == pytest.approx(1.0)
+    assert evidence.saved_share_short_shocked(refund) == pytest.approx(75.0)
+    # with no shock nothing counts as saved where shocks hit; at the first payment (February) nothing was saved
+    assert evidence.saved_share_short_shocked(Case(base, study, "ui_refund", 1, None)) == 0.0
+    assert evidence.jobs_saved_per_paid_firm(Case(base, study, "ui_refund", 0, None, (0,))) == 0.0
+    assert pd.isna(evidence.saved_share_short_shocked(Case(base, study, "ui_refund", 0, None, (0,))))
+    assert pd.isna(evidence.jobs_saved_per_paid_firm(Case(base, study, "hiring_subsidy", 1, None, (0,))))  # it paid no firm
+
+
 def test_the_evidence_file_is_validated_naming_file_and_field(tmp_path):
     good = evidence.load()
     assert {e.study for e in good.estimates} <= set(good.studies)
@@ -140,5 +175,5 @@ def test_a_fits_moments_are_the_study_against_the_baseline_of_the_same_seed(monk
 
 
 def test_fitting_a_lever_without_estimates_is_refused_naming_the_file():
-    with pytest.raises(ScenarioError, match="work_relief needs its estimates from one study"):
+    with pytest.raises(ScenarioError, match=r"work_relief needs the study whose estimates to fit \(--study\); they come from none"):
         lever_fit.fit(evidence.load(), "work_relief", [], "unused")

@@ -578,3 +578,21 @@ def test_neutral_parameters_leave_the_baseline(name):
     for column in ("cash", "loans", "alive"):
         assert np.array_equal(getattr(base.firms, column), getattr(model.firms, column)), column
     assert model.ledger.entries().equals(base.ledger.entries())
+
+
+def test_a_closing_firm_repays_its_loan_from_the_cash_it_has_left_and_defaults_on_the_rest():
+    # the loan of February (190,000) has 190,000 - 7,916.67 = 182,083.33 outstanding after March's
+    # instalment. The firm closes holding 50,000: the bank gets 50,000 from it, the fund compensates
+    # the other 132,083.33; holding 200,000, it repays all and keeps 17,916.67: no default
+    params = {**LOANS, "max_loans": 1, "recovery_months": 0, "recovery_share": 0.0}
+    for cash, compensated in ((50_000.0, 190_000 - 190_000 / 24 - 50_000), (200_000.0, None)):
+        model = run(losing_firm(), {"guaranteed_loans": params}, months=3, startup_rate=0.0)
+        model.firms.alive[0], model.firms.cash[0] = False, cash
+        lever(model, "guaranteed_loans").settle_closed_firms()
+        default = model.ledger.entries()
+        default = default[default["line"] == "firm_loan_default"]
+        if compensated is None:
+            assert default.empty and model.firms.cash[0] == pytest.approx(200_000 - (190_000 - 190_000 / 24))
+        else:
+            assert default["amount"].tolist() == pytest.approx([-compensated]) and model.firms.cash[0] == 0.0
+        assert model.firms.loans[0] == 0.0 and lever(model, "guaranteed_loans").firm_loans.outstanding.sum() == 0.0

@@ -511,12 +511,14 @@ def test_hardship_refund_keeps_a_firm_from_closing():
 
 def test_hardship_refund_firms_hold_layoffs_to_qualify():
     # demand falls 18 % (log -0.2): target 10 x e^-0.2 = 8.19; a firm in difficulty lays off 1 or 2.
-    # With no layoffs allowed, keeping them costs at most 2 x 5,000 x 1.245 = 12,450 a month,
-    # less than the 97,200 refund: the applicant holds them and is paid
+    # With no layoffs allowed, keeping them costs at most 2 x 5,000 x 1.245 = 12,450 for the month
+    # the refund is paid, less than the 97,200 refund: the applicant holds them and is paid; a
+    # refund of 5 % of 6 months of contributions (0.05 x 6 x 17,500 = 5,250 yuan) is worth less
+    # than one worker's 6,225 and holds nobody
     strict = {"small_firm_threshold": 0.0}
     base = with_shock(None, struggling(), 1, -0.2, layoff_speed=1.0)
     held = with_shock(uh(**strict), struggling(), 1, -0.2, layoff_speed=1.0)
-    not_held = with_shock(uh(hold_months=1e9, **strict), struggling(), 1, -0.2, layoff_speed=1.0)
+    not_held = with_shock(uh(formula="contributions", contribution_share=0.05, **strict), struggling(), 1, -0.2, layoff_speed=1.0)
     assert base.firms.layoffs_this_year[0] in (1, 2)
     assert held.firms.layoffs_this_year[0] == 0 and len(lines(held, UH)) == 1
     assert not_held.firms.layoffs_this_year[0] == base.firms.layoffs_this_year[0]

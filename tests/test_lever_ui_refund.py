@@ -22,10 +22,12 @@ def scenario(policies=None, months=15, shock=False, **behaviour):
     )
 
 
-def run(policies=None, shock=False, staff=(10, 10, 10), insures=(True, True, True), months=15):
+def run(policies=None, shock: bool | str = False, staff=(10, 10, 10), insures=(True, True, True), months=15, demand=0.7):
+    """``shock``: True for SHOCK, or the month demand falls to ``demand`` of normal (to December 2020)."""
     sc = scenario(policies, months)
     if shock:
-        sc.shocks = [type(sc).model_fields["shocks"].annotation.__args__[0](**SHOCK[0])]
+        spec = SHOCK[0] if shock is True else {**SHOCK[0], "start": shock, "demand": float(np.log(demand))}
+        sc.shocks = [type(sc).model_fields["shocks"].annotation.__args__[0](**spec)]
     workers, firms = firms_with_staff(list(staff), insures=list(insures))
     model = Simulation(sc, 1, (workers, firms)).build()
     for _ in range(months):
@@ -39,7 +41,7 @@ def refunds(model):
 
 
 # every eligible firm applies (application_cost 0), so the rules alone decide
-REFUND = {"start": "2019-01", "end": "2019-12", "clause": "001 (七)", "hold_months": 1e9, "application_cost": 0.0}
+REFUND = {"start": "2019-01", "end": "2019-12", "clause": "001 (七)", "application_cost": 0.0}
 
 
 def test_a_firm_applies_only_for_a_refund_worth_the_application():
@@ -71,18 +73,23 @@ def test_firm_over_the_threshold_gets_nothing_and_arrears_bar_it():
     assert len(refunds(model)) == 3  # 3 of 10 is within a 30 % threshold
 
 
-def test_firms_hold_labour_near_the_threshold():
-    # July 2019: 3 layoffs planned, 2 allowed (20 % of 10). Premiums so far Jan-Jun: 6 x 500 = 3,000,
-    # projected to the year: 3,000 x 12 / 7 = 5,142.86, refund at stake 0.5 x that = 2,571.43.
-    # Keeping the third worker costs 5,000 x (1 + 0.16 + 0.08 + 0.005) = 6,225 a month.
-    held = run({"ui_refund": {**REFUND, "hold_months": 0.4}}, shock=True)  # weighs 2,490 < 2,571: holds
-    not_held = run({"ui_refund": {**REFUND, "hold_months": 0.42}}, shock=True)  # weighs 2,614.5 > 2,571: lays off
-    baseline = run(None, shock=True)
-    assert list(baseline.firms.layoffs_last_year) == [3, 3, 3]
-    assert list(not_held.firms.layoffs_last_year) == [3, 3, 3]
+def test_firms_hold_labour_near_the_threshold_only_when_the_refund_pays_for_it_till_december():
+    # Firms of 40 staff (threshold 5.5 % of 40: 2 layoffs a year) whose demand falls to 92.5 %
+    # (target 37) plan 3 layoffs; keeping the third costs 5,000 x (1 + 0.16 + 0.08 + 0.005) = 6,225
+    # a month until December. The refund at stake: half the year's premiums (40 x 5,000 x 1 % = 2,000
+    # a month), projected from the months collected: 12,000.
+    # December: 6,225 x 1 month < 12,000: held. November: 6,225 x 2 = 12,450 > 12,000: laid off.
+    held = run({"ui_refund": REFUND}, shock="2019-12", staff=(40, 40, 40), demand=0.925)
+    not_held = run({"ui_refund": REFUND}, shock="2019-11", staff=(40, 40, 40), demand=0.925)
+    assert list(run(None, shock="2019-12", staff=(40, 40, 40), demand=0.925).firms.layoffs_last_year) == [3, 3, 3]
     assert list(held.firms.layoffs_last_year) == [2, 2, 2]
-    # premiums: Jan-Jun 10 staff (500 a month), Jul-Dec 8 staff (400): 5,400, refund 2,700 each
-    assert refunds(held)["amount"].tolist() == pytest.approx([-2700.0] * 3)
+    assert list(not_held.firms.layoffs_last_year) == [3, 3, 3]
+    assert refunds(not_held).empty
+    # premiums: Jan-Nov 40 staff (2,000 a month), December 38 (1,900): 23,900, refund 11,950 each
+    assert refunds(held)["amount"].tolist() == pytest.approx([-11950.0] * 3)
+    # terms set after the year (anticipated false) hold nothing back
+    unannounced = run({"ui_refund": {**REFUND, "anticipated": False}}, shock="2019-12", staff=(40, 40, 40), demand=0.925)
+    assert list(unannounced.firms.layoffs_last_year) == [3, 3, 3]
 
 
 def test_window_take_up_and_budget():

@@ -205,6 +205,10 @@ def test_cli_evidence_refuses_bad_options_and_fit_files_before_any_run(tmp_path,
     bad = tmp_path / "params.toml"
     bad.write_text('[[params]]\npath = "policies.ui_refund.nonsense"\nlow = 1\nhigh = 2\n', encoding="utf-8")
     assert main(["evidence", "ui_refund", "--fit", str(bad), "--out", str(tmp_path / "fit")]) == 2
+    assert "needs the study whose estimates to fit (--study)" in capsys.readouterr().err  # ui_refund has three
+    assert main(["evidence", "ui_refund", "--fit", str(bad), "--study", "pes_services", "--out", str(tmp_path / "fit")]) == 2
+    assert "--study pes_services: ui_refund has no estimates from it" in capsys.readouterr().err
+    assert main(["evidence", "ui_refund", "--fit", str(bad), "--study", "ui_refund", "--out", str(tmp_path / "fit")]) == 2
     err = capsys.readouterr().err
     assert "policies.ui_refund.nonsense" in err and "unknown field" in err and "take_up" in err
     assert not (tmp_path / "fit" / "cache.jsonl").exists()

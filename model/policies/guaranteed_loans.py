@@ -43,8 +43,9 @@ lending banks and the guarantee-fund operator; rural self-employed farmers eligi
   A founder whose business fails (``separated`` with BUSINESS_FAILURE) still owes the loan and
   repays it on schedule while in work (an instalment missed out of work leaves the principal
   where it was); one who misses ``overdue_months`` instalments in a row, counting the month the
-  business failed, defaults, as does a borrowing firm that closes: the fund pays the bank the outstanding
-  principal (代偿, ``loan_default`` / ``firm_loan_default``) and, ``recovery_months`` later,
+  business failed, defaults, as does a borrowing firm that closes, on what the cash it has left
+  cannot repay (``settle_closed_firms``; the bank is paid first in a closure): the fund pays the
+  bank the outstanding principal (代偿, ``loan_default`` / ``firm_loan_default``) and, ``recovery_months`` later,
   recovers ``recovery_share`` of it from the borrower (an inflow, ``loan_recovery`` /
   ``firm_loan_recovery``). Each December the fund pays ``reward_share`` of the year's new loans
   to the banks and the fund operator (``bank_reward``, one aggregate entry). Payments beyond
@@ -232,6 +233,28 @@ class GuaranteedLoans(Lever):
         book.firm[failing] = -1
         book.overdue[failing] = 0
 
+    def settle_closed_firms(self) -> None:
+        """A borrowing firm that closed repays its loans from the cash it has left (the bank
+        is paid first in a closure); what its cash cannot cover it defaults on."""
+        book, f = self.firm_loans, self.model.firms
+        closed = np.flatnonzero((book.outstanding > 0) & ~f.alive[book.borrower])
+        if len(closed) == 0:
+            return
+        closed = closed[np.argsort(book.borrower[closed], kind="stable")]  # each firm's loans together
+        firm, owed = book.borrower[closed], book.outstanding[closed]
+        cum = np.cumsum(owed)
+        first = np.searchsorted(firm, firm)  # each firm's first loan in ``closed``
+        before = cum - owed - (cum[first] - owed[first])  # owed on the firm's earlier loans
+        repaid = np.clip(np.maximum(f.cash[firm], 0.0) - before, 0.0, owed)
+        np.subtract.at(f.cash, firm, repaid)
+        np.subtract.at(f.loans, firm, owed)
+        f.loans[firm] = np.maximum(f.loans[firm], 0.0)
+        book.outstanding[closed] = owed - repaid
+        lost = closed[book.outstanding[closed] > 1e-6]
+        book.outstanding[closed[book.outstanding[closed] <= 1e-6]] = 0.0
+        self._firm_barred[book.borrower[lost]] = True
+        self._default(book, lost, "firm_loan_default", "firm_loan_recovery", Recipient.FIRM, f.id)
+
     def overdue_defaults(self) -> None:
         """Founders whose business failed repay while in work; one out of work for
         ``overdue_months`` months in a row defaults, and the fund compensates the bank."""
@@ -285,14 +308,7 @@ class GuaranteedLoans(Lever):
 
     def monthly(self) -> None:
         m, w, f = self.model, self.model.workers, self.model.firms
-        # a borrowing firm that closed defaults
-        book = self.firm_loans
-        closed = np.flatnonzero((book.outstanding > 0) & ~f.alive[book.borrower])
-        if len(closed):
-            np.subtract.at(f.loans, book.borrower[closed], book.outstanding[closed])
-            f.loans[book.borrower[closed]] = np.maximum(f.loans[book.borrower[closed]], 0.0)
-            self._firm_barred[book.borrower[closed]] = True
-            self._default(book, closed, "firm_loan_default", "firm_loan_recovery", Recipient.FIRM, f.id)
+        self.settle_closed_firms()
         self.overdue_defaults()
         for line, kind, ids, amount in self._recoveries.pop(m.month, []):  # a few chunks, not agents
             m.ledger.post(m.month, self.fund, line, amount, kind, ids)
@@ -315,6 +331,7 @@ class GuaranteedLoans(Lever):
         np.subtract.at(f.loans, firm[linked], instalment[linked])
         f.loans[firm[linked]] = np.maximum(f.loans[firm[linked]], 0.0)  # no rounding residue below zero
 
+        book = self.firm_loans
         due, own, instalment = self._subsidise(book, "firm_loan_interest_subsidy", self.p.firm_subsidy_share, f.id)
         np.subtract.at(f.cash, book.borrower[due], own)
         np.subtract.at(f.loans, book.borrower[due], instalment)

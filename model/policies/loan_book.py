@@ -32,11 +32,13 @@ class LoanBook:
 
     def lend_to_firms(self, firms, rows: np.ndarray, cap, months: float, month: int):
         """Lend each firm row in ``rows`` what covers its cash shortfall plus ``months`` of
-        payroll, up to ``cap`` less what it owes on this book; the cash reaches the firm.
+        payroll, up to ``cap`` less what it owes on this book; the cash reaches the firm. The
+        bank refuses a firm whose shortfall is beyond that room: a loan that leaves it short of
+        cash only delays its closure and is lost with it.
         Returns the rows that borrowed, the amounts and the firms they stand for."""
         room = cap - self.owed(len(firms))[rows]
         amount = np.minimum(room, -firms.cash[rows] + months * firms.payroll[rows])
-        take = amount > 0
+        take = (amount > 0) & (room >= -firms.cash[rows])
         rows, amount = rows[take], amount[take]
         weight = firms.weight[rows].astype(np.float64)
         if len(rows):

@@ -13,8 +13,12 @@ firms in arrears must first pay them), 000 §三(一)1, 002 §8, 004 §28.
   application, the audit of its layoffs and contributions): small refunds go unclaimed, which is
   why the published refunds reach a few percent of insured firms, the larger ones;
 - behavioural channel: during an assessed year a firm about to cross the threshold holds
-  back the layoffs that would cross it when the refund it would lose is worth more than
-  ``hold_months`` months of the labour cost of the workers it keeps;
+  back the layoffs that would cross it when the refund it would lose is worth more than the
+  labour cost of the workers it keeps until the year ends (this month to December: a layoff
+  in January counts against the next year); so a firm holds in the last months of a year,
+  hardly ever early in it, and in a normal year the channel saves few jobs. Terms set after the
+  assessed year (``anticipated`` false: 2020's raised refund of 2019's premiums, 国办发〔2020〕6号)
+  hold nothing back: they act only through the firm's cash;
 - payment: ``share`` (or ``share_by_size`` for the firm's size class) of the UI premiums the
   firm and its staff paid in the assessed year, paid by the UI fund in ``payment_month`` of
   the following year; the money goes into the firm's cash;
@@ -46,8 +50,8 @@ class Params(AppliedLeverParams):
     small_firm_staff: int = param(30, unit="persons", ref="catalogue §2.1: firms with at most 30 insured staff", ge=0, description="firms of at most this many staff use small_firm_threshold")
     small_firm_threshold: Share = param(0.2, unit="share", ref="catalogue §2.1: at most 20 % of staff for firms with at most 30 insured staff", description="highest layoff rate for small firms")
     payment_month: int = param(3, unit="month of the year, 1-12", ref="documented default: the refund is paid early in the following year", ge=1, le=12, description="month of the following year the refund is paid")
+    anticipated: bool = param(True, unit="yes/no", ref="国办发〔2020〕6号 (March 2020) raised the refund of 2019's premiums after the year: firms could not have held staff for it", description="firms know the terms during the assessed year (false: terms set afterwards, no holding back of layoffs)")
     application_cost: float = param(16_400.0, unit="yuan", ref="fitted 2026-12-01 by lmsim evidence ui_refund --fit calibration/fits/ui_refund.toml --runs 4 --design 12 --max-evaluations 40 (simulated method of moments with take_up) to the refund's three estimates in calibration/evidence.toml: 16,400 yuan, 90 % interval 6,600-26,200; refunds then average 48,100 yuan a refunded firm in the Xiangtan study, as the national (551.7亿 / 114.8万 firms) and Hunan (3.61亿 / 7,522) refunds of 2019 did, 48,000", ge=0.0, description="yuan a refund must be worth for a firm to apply")
-    hold_months: float = param(1.0, unit="months", ref="documented default 1: a behavioural choice of this model", ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
 
 
 class UiRefund(Lever):
@@ -87,15 +91,18 @@ class UiRefund(Lever):
     def hold_layoffs(self, layoffs: np.ndarray, target: np.ndarray) -> np.ndarray:
         m, f = self.model, self.model.firms
         year = year_of(m.month)
-        if not self._assessed(year):
+        if not self.p.anticipated or not self._assessed(year):
             return layoffs
         room = np.maximum(self.allowed_layoffs(year) - f.layoffs_this_year, 0)
         crossing = (layoffs > room) & f.insures & (f.arrears == 0)
-        months_so_far = month_of(m.month)
-        refund = self.share() * f.ui_premiums_this_year * 12 / months_so_far  # the year's premiums, projected
+        month = month_of(m.month)
+        # the year's premiums, projected from the months collected so far (this month's are
+        # collected after layoffs); in January, last year's
+        premiums = f.ui_premiums_this_year * 12 / (month - 1) if month > 1 else f.ui_premiums_last_year
+        refund = self.share() * premiums
         crossing &= self.applies(refund)  # a refund not worth applying for holds nothing back
         cost = (layoffs - room) * f.payroll / np.maximum(f.employees, 1) * (1 + employer_rate(m.si_agency.rates(m.month)))
-        hold = crossing & (refund >= cost * self.p.hold_months)
+        hold = crossing & (refund >= cost * (13 - month))  # kept from this month to December
         return np.where(hold, room, layoffs).astype(layoffs.dtype)
 
     def year_end(self) -> None:

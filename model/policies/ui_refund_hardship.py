@@ -19,8 +19,8 @@ recoverable firms from the UI fund).
 - behavioural channel: the cash keeps a firm from closing (firms close after
   ``behaviour.exit_after_months`` of negative cash), and :meth:`hold_layoffs`: a firm in
   difficulty with prospects that has not yet had the refund holds back layoffs that would cross
-  its threshold when the refund is worth more than ``hold_months`` months of the labour cost of
-  the workers it keeps;
+  its threshold when the refund is worth more than a month of the labour cost of the workers it
+  keeps (the refund is paid in the month the firm qualifies, so it need hold them one month);
 - payment: ``formula`` ``benefit`` = ``months`` (6) x the UI benefit a month
   (:meth:`lmsim.agencies.UnemploymentInsuranceFund.benefit_amount`) x insured staff, or ``contributions`` =
   ``contribution_share`` (50 %) x ``months`` x the month's contributions of the firm and its
@@ -55,7 +55,6 @@ class Params(AppliedLeverParams):
     control_target: Dated[Share] = control_target_param()
     small_firm_staff: int = param(30, unit="persons", ref="catalogue §2.1: firms with at most 30 insured staff", ge=0, description="firms of at most this many staff use small_firm_threshold")
     small_firm_threshold: Share = param(0.2, unit="share", ref="catalogue §2.1: at most 20 % of staff for firms with at most 30 insured staff", description="highest layoff rate for small firms")
-    hold_months: float = param(1.0, unit="months", ref="documented default 1: a behavioural choice of this model", ge=0.0, description="months of labour cost a firm weighs against the refund it would lose")
 
 
 class UiRefundHardship(Lever):
@@ -109,7 +108,7 @@ class UiRefundHardship(Lever):
             return layoffs
         refund = self.refund()
         cost = (layoffs - room) * f.payroll / np.maximum(f.employees, 1) * (1 + employer_rate(m.si_agency.rates(m.month)))
-        hold = crossing & (refund > 0) & (refund >= cost * self.p.hold_months)
+        hold = crossing & (refund > 0) & (refund >= cost)
         return np.where(hold, room, layoffs).astype(layoffs.dtype)
 
     # --- payment ------------------------------------------------------------------------
