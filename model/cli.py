@@ -1,4 +1,4 @@
-"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, calibrate, evidence, bench."""
+"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, calibrate, evidence, validate, bench."""
 
 from __future__ import annotations
 
@@ -232,6 +232,35 @@ def _evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from lmsim.calibration import validate
+    from lmsim.reports.report import write_validation
+
+    regions = args.regions or list(validate.REGIONS)
+    unknown = [r for r in regions if r not in validate.REGIONS]
+    if unknown:
+        print(f"lmsim validate: unknown region {', '.join(unknown)}; allowed: {', '.join(validate.REGIONS)}", file=sys.stderr)
+        return 2
+    if args.runs < 1:
+        print("lmsim validate: --runs must be at least 1", file=sys.stderr)
+        return 2
+    out = Path(args.out or Path("results") / "validate")
+    print(f"validate: {', '.join(regions)}, {args.runs} runs of each baseline -> {out}", file=sys.stderr)
+    table = validate.run(regions, args.runs, args.seed, out, args.workers)
+    with pd_options():
+        shown = table.assign(published=[f"{v:.4g} [{lo:.4g}, {hi:.4g}]" for v, lo, hi in
+                                        zip(table.published, table.published_low, table.published_high)],
+                             simulated=[f"{m:.4g} [{lo:.4g}, {hi:.4g}]" for m, lo, hi in
+                                        zip(table.simulated, table.simulated_low, table.simulated_high)])
+        print(shown[["region", "figure", "statistic", "kind", "targeted", "published", "simulated", "inside"]].to_string(index=False))
+    for region, t in table.groupby("region", sort=False):
+        print(f"{region}: {int(t['inside'].sum())} of {len(t)} figures inside their published range")
+    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["validate"] else "lmsim validate"
+    for path in write_validation(table, command, args.runs, args.seed, out):
+        print(f"wrote {path}")
+    return 0
+
+
 def _fit_lever(args: argparse.Namespace, file, path) -> int:
     from lmsim.calibration.lever_fit import fit, summary, write_fit
     from lmsim.calibration.spec import load_params
@@ -329,6 +358,13 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
     ev.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
     ev.set_defaults(func=_evidence)
+    val = sub.add_parser("validate", help="each shipped region's baseline beside its published figures (calibration/targets/REGION.toml); HTML and CSV")
+    val.add_argument("regions", nargs="*", metavar="REGION", help="regions to validate (default: all five)")
+    val.add_argument("--runs", type=int, default=8, help="replications of each baseline (default 8)")
+    val.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
+    val.add_argument("--out", help="output folder (default: results/validate)")
+    val.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    val.set_defaults(func=_validate)
     bench = sub.add_parser("bench", help="print worker-months per second and peak memory at 100k and 1M workers")
     bench.add_argument("--case", action="append", help="run only these cases (city-100k, city-1m, steady-state-1m)")
     bench.add_argument("--batch", action="store_true", help="instead: the batch layer's peak memory (200 and 2,000 runs) and throughput (1 and 2 workers)")

@@ -216,6 +216,32 @@ def write_evidence(table: pd.DataFrame, command: str, runs: int, seed: int, out:
     return [csv, page]
 
 
+#: the validation table's columns the page shows (the CSV adds the sources)
+VALIDATION_SHOWN = ["region", "figure", "statistic", "start", "end", "kind", "targeted", "published", "published_low",
+                    "published_high", "simulated", "simulated_low", "simulated_high", "inside"]
+
+
+def write_validation(table: pd.DataFrame, command: str, runs: int, seed: int, out: str | Path) -> list[Path]:
+    """``validation.csv`` (every column) and ``validation.html``: per region, the published
+    figures beside the simulated ones, then their sources and the method."""
+    from lmsim.calibration.validate import __doc__ as VALIDATION_METHOD
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = folder / "validation.csv"
+    table.to_csv(csv, index=False)
+    summary = [f"{region}: {int(t['inside'].sum())} of {len(t)} figures inside their published range "
+               f"({int(t.loc[t['targeted'], 'inside'].sum())} of {int(t['targeted'].sum())} fitting targets)"
+               for region, t in table.groupby("region", sort=False)]
+    sources = [f"{r.region} {r.figure}: {r.source}" for r in table.itertuples()]
+    sections = [("Summary", html.bullets(summary)), ("Figures", html.table("validation", table[VALIDATION_SHOWN], "en")),
+                ("Sources", html.bullets(sources)), ("Method", html.paragraphs(VALIDATION_METHOD or "")),
+                ("Reproduce", html.reproduce([("command", command), ("lmsim", __version__), ("seed", str(seed)), ("runs", str(runs))]))]
+    page = folder / "validation.html"
+    page.write_text(html.page("The regions' baselines against their published figures", "en", sections), encoding="utf-8")
+    return [csv, page]
+
+
 def _target(provenance: Provenance, c: Comparison, indicator: str) -> float | None:
     for s in c.scenarios:
         for target in provenance.scenarios[s].targets.values():

@@ -87,3 +87,61 @@ def test_a_parameter_path_the_scenario_does_not_have_is_refused(tmp_path):
     params.write_text('[[params]]\npath = "behaviour.matching_eficiency"\nlow = 0.1\nhigh = 0.5\n')
     with pytest.raises(ScenarioError, match="behaviour.matching_eficiency': unknown field"):
         calibrate(TARGETS, "small", params=params, out=tmp_path / "out", overrides=SMALL)
+
+
+def test_validate_puts_each_published_figure_beside_its_simulated_median_and_range(tmp_path, capsys):
+    from lmsim.calibration import validate
+    from lmsim.calibration.moments import compute
+    from lmsim.cli import main
+    from lmsim.rng import replication_seed
+    from lmsim.simulation import Simulation
+
+    targets = tmp_path / "huyi.toml"
+    targets.write_text('''
+[[moments]]
+name = "surveyed"
+statistic = "surveyed_unemployment_rate"
+value = 0.05
+range = [0.0, 0.5]
+source = "a range every run meets"
+
+[[moments]]
+name = "youth"
+statistic = "youth_unemployment_rate"
+value = 0.9
+se = 0.01
+start = "2019-02"
+end = "2019-03"
+source = "a figure no run meets"
+targeted = false
+''', encoding="utf-8")
+    small = ["population.workers=3000", "population.firms=150", "scenario.months=3", "shocks=[]"]
+    table = validate.validate_region("huyi", 3, 1, tmp_path / "out", targets=targets, overrides=small)
+    # by hand: the three replications' seeds, their statistics, the median
+    runs = [Simulation(load_scenario_with("huyi-baseline", small), replication_seed(1, k)).run(progress=False) for k in range(3)]
+    surveyed = sorted(compute("surveyed_unemployment_rate", r.monthly, r.ledger, None, None) for r in runs)
+    youth = sorted(compute("youth_unemployment_rate", r.monthly, r.ledger, "2019-02", "2019-03") for r in runs)
+    assert table["simulated"].tolist() == pytest.approx([surveyed[1], youth[1]])
+    assert table["published_low"].tolist() == pytest.approx([0.0, 0.9 - 1.6449 * 0.01])
+    assert table["inside"].tolist() == [True, False] and table["targeted"].tolist() == [True, False]
+    assert main(["validate", "atlantis"]) == 2
+    assert "unknown region atlantis; allowed: huyi, xiangtan, chengyang, anshan, tacheng" in capsys.readouterr().err
+
+
+def load_scenario_with(name, overrides):
+    from lmsim.scenario import load_scenario
+
+    return load_scenario(name, overrides)
+
+
+def test_validate_never_reuses_the_runs_of_another_baseline(tmp_path):
+    from lmsim.calibration import validate
+
+    targets = tmp_path / "huyi.toml"
+    targets.write_text('[[moments]]\nname = "surveyed"\nstatistic = "surveyed_unemployment_rate"\nvalue = 0.05\n'
+                       'range = [0.0, 0.5]\nsource = "any"\n', encoding="utf-8")
+    small = ["population.workers=3000", "population.firms=150", "scenario.months=3", "shocks=[]"]
+    first = validate.validate_region("huyi", 2, 1, tmp_path / "out", targets=targets, overrides=small)
+    quits = validate.validate_region("huyi", 2, 1, tmp_path / "out", targets=targets, overrides=[*small, "behaviour.quit_rate=0.05"])
+    assert quits["simulated"].iloc[0] > first["simulated"].iloc[0]  # simulated afresh, not read from the first cache
+    assert len(list((tmp_path / "out" / "huyi").iterdir())) == 2
