@@ -4,8 +4,9 @@ A firm's target staff is ``scale * exp(log demand) * (labour cost / reference co
 demand moves it, and so does the full labour cost (wage plus employer contributions, minus
 whatever subsidies apply). Below target a firm posts vacancies; above target it holds labour
 within a hoarding band and lays off part of the excess beyond it; a firm short of cash cannot
-hoard, nor keep its staff through a temporary shock (a shutdown) as a firm with cash does. Revenue is earned on staff up to demand; a firm whose cash stays negative for
-``exit_after_months`` exits and its staff lose their jobs.
+hoard, nor keep its staff through a temporary shock (a shutdown) as a firm with cash does.
+Revenue is earned on staff up to demand; a firm pays out the cash beyond its buffer, and one whose
+cash stays negative for ``exit_after_months`` exits and its staff lose their jobs.
 """
 
 from __future__ import annotations
