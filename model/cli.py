@@ -87,7 +87,7 @@ def _compare(args: argparse.Namespace) -> int:
             print(f"lmsim: run failed: {error}", file=sys.stderr)
         return 1
     comparison = compare(reps, "baseline", list(packages), attribution)
-    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["compare"] else "lmsim compare"
+    command = _command_line("compare")
     written = write_compare(comparison, Provenance(command, {"baseline": baseline, **packages}, args.runs, seed), out, args.lang)
     from lmsim.reports.report import headline
 
@@ -114,7 +114,7 @@ def _forecast(args: argparse.Namespace) -> int:
             print(f"lmsim: run failed: {error}", file=sys.stderr)
         return 1
     result = forecast(reps, label)
-    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["forecast"] else "lmsim forecast"
+    command = _command_line("forecast")
     written = write_forecast(result, Provenance(command, {label: scenario}, args.runs, seed), out, args.lang)
     print("\n".join(forecast_headline(result, "en")))
     print(f"wrote {written[0]} and {len(written) - 1} more files (tables.xlsx, CSV tables, PNG charts)")
@@ -222,12 +222,10 @@ def _evidence(args: argparse.Namespace) -> int:
     with pd_options():
         shown = table.assign(published=[f"{lo:.3g} to {hi:.3g} ± {tol:.3g}" for lo, hi, tol in
                                         zip(table.published_low, table.published_high, table.tolerance)],
-                             simulated=[f"{m:.3g} [{lo:.3g}, {hi:.3g}]" for m, lo, hi in
-                                        zip(table.simulated, table.simulated_low, table.simulated_high)])
+                             simulated=_median_and_range(table, "simulated"))
         print(shown[["lever", "id", "statistic", "horizon_months", "unit", "published", "simulated", "agree"]].to_string(index=False))
     print(f"{int(table['agree'].sum())} of {len(table)} estimates agree")
-    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["evidence"] else "lmsim evidence"
-    for path in write_evidence(table, command, runs, args.seed, out):
+    for path in write_evidence(table, _command_line("evidence"), runs, args.seed, out):
         print(f"wrote {path}")
     return 0
 
@@ -248,17 +246,23 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"validate: {', '.join(regions)}, {args.runs} runs of each baseline -> {out}", file=sys.stderr)
     table = validate.run(regions, args.runs, args.seed, out, args.workers)
     with pd_options():
-        shown = table.assign(published=[f"{v:.4g} [{lo:.4g}, {hi:.4g}]" for v, lo, hi in
-                                        zip(table.published, table.published_low, table.published_high)],
-                             simulated=[f"{m:.4g} [{lo:.4g}, {hi:.4g}]" for m, lo, hi in
-                                        zip(table.simulated, table.simulated_low, table.simulated_high)])
+        shown = table.assign(published=_median_and_range(table, "published"), simulated=_median_and_range(table, "simulated"))
         print(shown[["region", "figure", "statistic", "kind", "targeted", "published", "simulated", "inside"]].to_string(index=False))
     for region, t in table.groupby("region", sort=False):
         print(f"{region}: {int(t['inside'].sum())} of {len(t)} figures inside their published range")
-    command = "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["validate"] else "lmsim validate"
-    for path in write_validation(table, command, args.runs, args.seed, out):
+    for path in write_validation(table, _command_line("validate"), args.runs, args.seed, out):
         print(f"wrote {path}")
     return 0
+
+
+def _median_and_range(table, column: str) -> list[str]:
+    """Each row's ``column`` with its ``column_low`` and ``column_high``, as printed: "m [lo, hi]"."""
+    return [f"{m:.3g} [{lo:.3g}, {hi:.3g}]" for m, lo, hi in zip(table[column], table[f"{column}_low"], table[f"{column}_high"])]
+
+
+def _command_line(name: str) -> str:
+    """The command as typed, for a report's "reproduce" section (``lmsim NAME`` when called from Python)."""
+    return "lmsim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == [name] else f"lmsim {name}"
 
 
 def _fit_lever(args: argparse.Namespace, file, path) -> int:

@@ -198,22 +198,14 @@ def write_evidence(table: pd.DataFrame, command: str, runs: int, seed: int, out:
     simulated values, then each estimate's source, design and note, then the method."""
     from lmsim.calibration.evidence import __doc__ as EVIDENCE_METHOD
 
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    csv = folder / "evidence.csv"
-    table.to_csv(csv, index=False)
     agree = int(table["agree"].sum())
     summary = [f"{agree} of {len(table)} estimates agree with their simulated evaluation ({runs} replications, seed {seed})",
                *[f"{r.lever} {r.id}: DISAGREES (simulated {r.simulated:.3g} [{r.simulated_low:.3g}, {r.simulated_high:.3g}], "
                  f"published {r.published_low:.3g} to {r.published_high:.3g} ± {r.tolerance:.3g} {r.unit})"
                  for r in table.itertuples() if not r.agree]]
     sources = [f"{r.id}: {r.source}. Design: {r.design}. {r.note}" for r in table.itertuples()]
-    sections = [("Summary", html.bullets(summary)), ("Estimates", html.table("evidence", table[EVIDENCE_SHOWN], "en")),
-                ("Sources", html.bullets(sources)), ("Method", html.paragraphs(EVIDENCE_METHOD or "")),
-                ("Reproduce", html.reproduce([("command", command), ("lmsim", __version__), ("seed", str(seed)), ("runs", str(runs))]))]
-    page = folder / "evidence.html"
-    page.write_text(html.page("Lever effects against published evidence", "en", sections), encoding="utf-8")
-    return [csv, page]
+    return _write_table_page(Path(out), "evidence", "Lever effects against published evidence", table, EVIDENCE_SHOWN,
+                             summary, sources, EVIDENCE_METHOD, [("command", command), ("seed", str(seed)), ("runs", str(runs))])
 
 
 #: the validation table's columns the page shows (the CSV adds the sources)
@@ -226,19 +218,27 @@ def write_validation(table: pd.DataFrame, command: str, runs: int, seed: int, ou
     figures beside the simulated ones, then their sources and the method."""
     from lmsim.calibration.validate import __doc__ as VALIDATION_METHOD
 
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    csv = folder / "validation.csv"
-    table.to_csv(csv, index=False)
     summary = [f"{region}: {int(t['inside'].sum())} of {len(t)} figures inside their published range "
                f"({int(t.loc[t['targeted'], 'inside'].sum())} of {int(t['targeted'].sum())} fitting targets)"
                for region, t in table.groupby("region", sort=False)]
     sources = [f"{r.region} {r.figure}: {r.source}" for r in table.itertuples()]
-    sections = [("Summary", html.bullets(summary)), ("Figures", html.table("validation", table[VALIDATION_SHOWN], "en")),
-                ("Sources", html.bullets(sources)), ("Method", html.paragraphs(VALIDATION_METHOD or "")),
-                ("Reproduce", html.reproduce([("command", command), ("lmsim", __version__), ("seed", str(seed)), ("runs", str(runs))]))]
-    page = folder / "validation.html"
-    page.write_text(html.page("The regions' baselines against their published figures", "en", sections), encoding="utf-8")
+    return _write_table_page(Path(out), "validation", "The regions' baselines against their published figures", table,
+                             VALIDATION_SHOWN, summary, sources, VALIDATION_METHOD,
+                             [("command", command), ("seed", str(seed)), ("runs", str(runs))])
+
+
+def _write_table_page(folder: Path, stem: str, title: str, table: pd.DataFrame, shown: list[str], summary: list[str],
+                      sources: list[str], method: str | None, reproduce: list[tuple[str, str]]) -> list[Path]:
+    """``STEM.csv`` (every column) and ``STEM.html``: a summary, the table's shown columns, the
+    sources, the method and how to reproduce it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = folder / f"{stem}.csv"
+    table.to_csv(csv, index=False)
+    sections = [("Summary", html.bullets(summary)), ("Table", html.table(stem, table[shown], "en")),
+                ("Sources", html.bullets(sources)), ("Method", html.paragraphs(method or "")),
+                ("Reproduce", html.reproduce([reproduce[0], ("lmsim", __version__), *reproduce[1:]]))]
+    page = folder / f"{stem}.html"
+    page.write_text(html.page(title, "en", sections), encoding="utf-8")
     return [csv, page]
 
 
