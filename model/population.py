@@ -326,6 +326,13 @@ def _synth_firms(f: Firms, w: Workers, sc: Scenario, seed: int) -> None:
     f.staff_year_start[:] = staff
 
 
+def draw_cash_buffers(sc: Scenario, ids: np.ndarray, seed: int, month: int, purpose: Purpose) -> np.ndarray:
+    """Each firm's cash buffer (months of its normal wage bill), drawn from
+    ``behaviour.cash_buffer_months``, keyed by firm id."""
+    months, shares = sc.behaviour.cash_buffer_table()
+    return months[rng.choice(seed, ids, month, purpose, shares, sub=11)]
+
+
 def normal_wage_bill(f: Firms, rows: np.ndarray | slice) -> np.ndarray:
     """Monthly wages of the staff the firms want at normal demand and cost, yuan."""
     return f.scale[rows] * f.wage[rows] * BAND_PREMIUM[f.skill_band[rows]]
@@ -334,8 +341,7 @@ def normal_wage_bill(f: Firms, rows: np.ndarray | slice) -> np.ndarray:
 def set_firm_economics(f: Firms, rows: np.ndarray, sc: Scenario, seed: int, month: int, purpose: Purpose, now: int) -> None:
     """Wage level, reference labour cost, productivity (sector wage, firm spread) and cash
     buffer of new firms."""
-    months, shares = sc.behaviour.cash_buffer_table()
-    f.cash_buffer[rows] = months[rng.choice(seed, f.id[rows], month, purpose, shares, sub=11)]
+    f.cash_buffer[rows] = draw_cash_buffers(sc, f.id[rows], seed, month, purpose)
     region = sc.region
     wage_ratio = np.array([s.wage_ratio for s in region.sectors])
     z = rng.normal(seed, f.id[rows], month, purpose, 9)

@@ -14,9 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import rng
 from .columns import Columns
-from .population import BAND_PREMIUM, EDUCATION, Firms, Status, Workers
+from .population import BAND_PREMIUM, EDUCATION, Firms, Status, Workers, draw_cash_buffers
 from .rng import Purpose
 from .social_insurance import employer_rate, rates_in_force
 from .scenario import Scenario, ScenarioError
@@ -166,7 +165,6 @@ def _complete_firms(firms: Firms, workers: Workers, sc: Scenario, given: pd.Inde
     firms.unit_cost[:] = firms.wage * BAND_PREMIUM[firms.skill_band] * (1 + rate * firms.insures)
     firms.productivity[:] = sc.behaviour.markup * firms.unit_cost
     if "cash_buffer" not in given:  # drawn as synthesised firms' are, keyed by the scenario's seed
-        months, shares = sc.behaviour.cash_buffer_table()
-        firms.cash_buffer[:] = months[rng.choice(sc.scenario.seed, firms.id, 0, Purpose.SYNTH_FIRM, shares, sub=11)]
+        firms.cash_buffer[:] = draw_cash_buffers(sc, firms.id, sc.scenario.seed, 0, Purpose.SYNTH_FIRM)
     if "cash" not in given:
         firms.cash[:] = firms.cash_buffer * payroll

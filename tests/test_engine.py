@@ -214,8 +214,8 @@ def test_a_shock_on_a_share_of_firms_hits_a_fixed_subset():
 
 
 def test_firm_paths_keep_each_firms_staff_and_cash_shortage_by_id():
-    # firm 0 (5 staff) has cash, firm 1 (3 staff) is 1 yuan short and loses its 3 staff? no: with
-    # nothing moving both keep their staff; firm 1 stays short. Ids beyond the firms count nothing.
+    # firm 0 (5 staff) has cash, firm 1 (3 staff) is 10 M yuan short; demand does not move, so
+    # both keep their staff and firm 1 stays short. Ids beyond the firms count nothing.
     workers, firms = firms_with_staff([5, 3])
     firms.cash[:] = [1e7, -1e7]
     result = Simulation(make_scenario(months=1), 1, population=(workers, firms), record_paths=True).run(progress=False)

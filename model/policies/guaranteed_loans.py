@@ -242,9 +242,8 @@ class GuaranteedLoans(Lever):
             return
         closed = closed[np.argsort(book.borrower[closed], kind="stable")]  # each firm's loans together
         firm, owed = book.borrower[closed], book.outstanding[closed]
-        cum = np.cumsum(owed)
-        first = np.searchsorted(firm, firm)  # each firm's first loan in ``closed``
-        before = cum - owed - (cum[first] - owed[first])  # owed on the firm's earlier loans
+        earlier = np.cumsum(owed) - owed  # owed on the loans before each, over all firms
+        before = earlier - earlier[np.searchsorted(firm, firm)]  # ... on the same firm's earlier loans
         repaid = np.clip(np.maximum(f.cash[firm], 0.0) - before, 0.0, owed)
         np.subtract.at(f.cash, firm, repaid)
         np.subtract.at(f.loans, firm, owed)
