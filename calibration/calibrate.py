@@ -13,10 +13,13 @@ import copy
 from dataclasses import dataclass
 from pathlib import Path
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
+import tomli_w
 
-from lmsim.scenario import ScenarioError, _read_toml, apply_overrides, resolve_path, set_path, validate_scenario
+from lmsim.scenario import Fit, FittedParameter, ScenarioError, _read_toml, apply_overrides, resolve_path, set_path, validate_scenario
 
 from .smm import Estimate, MomentModel, Simulator, estimate
 from .spec import Moment, Param, load_params, load_targets
@@ -32,7 +35,8 @@ class Calibration:
 
 def calibrate(targets: str | Path, scenario: str | Path, params: str | Path | None = None, out: str | Path = "results/calibration",
               recover: bool = False, workers: int = 1, replications: int = 4, design_points: int = 24, seed: int = 1,
-              overrides: list[str] | None = None, profile_points: int = 5, max_evaluations: int = 120) -> Calibration:
+              overrides: list[str] | None = None, profile_points: int = 5, max_evaluations: int = 120,
+              command: str = "") -> Calibration:
     """Calibrate ``scenario``'s parameters (``params`` file, else the targets file's
     ``[[params]]``) to the moments of ``targets``; with ``recover``, to moments simulated at
     the parameters' ``true`` values (default: the middle of their bounds) with other seeds."""
@@ -57,8 +61,30 @@ def calibrate(targets: str | Path, scenario: str | Path, params: str | Path | No
     result = estimate(estimating, targeted, design_points, seed=seed, profile_points=profile_points, max_evaluations=max_evaluations)
     untargeted_table = _untargeted(sim, result.theta, untargeted)
     recovery = _recovery(result, truth) if truth is not None else None
-    write(result, untargeted_table, recovery, folder, scenario_path, overrides or [])
+    fit = Fit(targets=str(targets), date=date.today().isoformat(), command=command, summary=summary(result), parameters=[
+        FittedParameter(path=p.path, estimate=float(v), se=float(se), low=p.low, high=p.high)
+        for p, v, se, ok in zip(result.params, result.theta, result.se, result.interior) if ok]) if result.interior.any() else None
+    if fit is not None:
+        fit.correlation = correlation(result)
+        fit.moments = [m.name for m in result.moments]
+        fit.jacobian = [[float(f"{v:.6g}") for v in row] for row in result.jacobian[:, result.interior]]
+    write(result, untargeted_table, recovery, folder, scenario_path, overrides or [], fit)
     return Calibration(result, recovery, folder, sim.runs_done + estimating.runs_done)
+
+
+def summary(result: Estimate) -> str:
+    return (f"{result.j_summary}; Jacobian rank {result.rank} of {len(result.params)}, condition {result.condition:.3g}; "
+            f"loss {result.loss:.3g}")
+
+
+def correlation(result: Estimate) -> list[list[float]]:
+    """The correlation matrix of the estimates with standard errors, rounded for a scenario file."""
+    ok = result.interior
+    cov = result.covariance[np.ix_(ok, ok)]
+    sd = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(np.where(sd > 0, sd, 1.0), np.where(sd > 0, sd, 1.0))
+    np.fill_diagonal(corr, 1.0)
+    return [[round(float(v), 4) for v in row] for row in corr]
 
 
 def check_paths(base: dict, params: list[Param], path: str) -> None:
@@ -109,12 +135,13 @@ def _recovery(result: Estimate, truth: np.ndarray) -> pd.DataFrame:
     low, high = result.interval()
     table = result.parameter_table().assign(true=truth)
     covered = (low <= truth) & (truth <= high)
-    table["verdict"] = np.where(~result.identified, "not identified", np.where(covered, "covered", "NOT covered"))
+    table["verdict"] = np.where(~result.identified, "not identified",
+                                np.where(result.interior != result.identified, "at bound", np.where(covered, "covered", "NOT covered")))
     return table
 
 
 def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | None, folder: Path, scenario_path: Path,
-          overrides: list[str]) -> None:
+          overrides: list[str], fit: Fit | None = None) -> None:
     from lmsim.reports.report import calibration_html
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,22 +159,33 @@ def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | N
         tables["recovery"] = recovery
     for name, table in tables.items():
         table.to_csv(folder / f"{name}.csv", index=False)
-    (folder / "calibrated.toml").write_text(calibrated_toml(result, scenario_path, overrides), encoding="utf-8")
+    (folder / "calibrated.toml").write_text(calibrated_toml(result, scenario_path, overrides, fit), encoding="utf-8")
     (folder / "report.html").write_text(calibration_html(result, tables), encoding="utf-8")
 
 
-def calibrated_toml(result: Estimate, scenario_path: Path, overrides: list[str]) -> str:
-    """The estimates as a scenario based on the one calibrated. ``--set`` overrides the fit ran
-    with (often a smaller population or horizon) are listed, not applied: re-apply the ones
-    that are part of the model you mean."""
+def calibrated_toml(result: Estimate, scenario_path: Path, overrides: list[str], fit: Fit | None = None) -> str:
+    """The estimates as a scenario based on the one calibrated, with a ``[fit]`` table (targets,
+    date, command, estimates, standard errors, bounds, correlation) from which compare and
+    forecast draw the parameters. ``--set`` overrides the fit ran with (often a smaller
+    population or horizon) are listed, not applied: re-apply the ones that are part of the
+    model you mean."""
     lines = [f"# Calibrated by lmsim calibrate: {result.j_summary}; see report.html",
              *[f"# fitted with --set {o}" for o in overrides],
              f'base = "{scenario_path.resolve()}"', ""]
     tables: dict[str, list[str]] = {}
-    for p, value, se, ok in zip(result.params, result.theta, result.se, result.identified):
+    for p, value, se, ok, inside in zip(result.params, result.theta, result.se, result.identified, result.interior):
         *section, leaf = p.path.split(".")
-        entry = f"{leaf} = {value:.6g}    # se {se:.3g}" if ok else f"# {leaf}: not identified by the targets, left at the scenario's value"
+        entry = (f"{leaf} = {value:.6g}    # se {se:.3g}" if inside else
+                 f"{leaf} = {value:.6g}    # at its bound: a corner solution, no standard error, not drawn" if ok else
+                 f"# {leaf}: not identified by the targets, left at the scenario's value")
         tables.setdefault(".".join(section), []).append(entry)
     for section, entries in tables.items():
         lines += [f"[{section}]", *entries, ""]
+    if fit is not None:
+        lines.append(fit_toml(fit))
     return "\n".join(lines)
+
+
+def fit_toml(fit: Fit) -> str:
+    """A ``[fit]`` table as TOML text."""
+    return tomli_w.dumps({"fit": fit.model_dump(mode="json", exclude_none=True)})

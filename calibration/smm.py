@@ -4,7 +4,12 @@ For a parameter vector theta the scenario runs R replications with the same R se
 theta (common random numbers: the loss surface is not redrawn from one theta to the next), and
 the simulated moments are their means. The loss is (m(theta) - m_obs)' W (m(theta) - m_obs)
 with W = diag(1 / se^2). The search is global first (a latin hypercube of thetas run through
-the batch layer's executors), then scipy's Nelder-Mead from the best few points.
+the batch layer's executors), then Levenberg-Marquardt from the best few points: each step
+solves (G'WG + lambda diag(G'WG)) d = -G'W (m(theta) - m_obs) with G the central-difference
+Jacobian of the simulated moments (same seeds, steps of a tenth of each range, so simulation
+noise does not swamp it), takes the step if the loss falls (lambda shrinks) and otherwise
+tries a shorter one (lambda grows). A derivative-free simplex in six or more dimensions barely
+leaves its start on a noisy loss; these steps use the structure of the moments.
 
 Every simulation is cached on disk (``cache.jsonl``: theta, seed, moments), so an interrupted
 calibration re-run with the same inputs reuses everything finished.
@@ -27,7 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 from scipy.stats import qmc
 
 from lmsim.batch import ScenarioModel, Task, evaluate, local_results
@@ -136,6 +141,15 @@ class Estimate:
     j_pvalue: float
     starts: pd.DataFrame
     profiles: pd.DataFrame
+    #: sandwich covariance of the estimates (NaN rows and columns for those not identified or at a bound)
+    covariance: np.ndarray | None = None
+    #: estimates at a bound of their search: corner solutions, without a standard error
+    at_bound: np.ndarray | None = None
+
+    @property
+    def interior(self) -> np.ndarray:
+        """Identified estimates strictly inside their bounds: those with standard errors."""
+        return self.identified & ~(self.at_bound if self.at_bound is not None else np.zeros(len(self.theta), dtype=bool))
 
     @property
     def j_summary(self) -> str:
@@ -152,7 +166,7 @@ class Estimate:
         low, high = self.interval()
         return pd.DataFrame({
             "parameter": [p.path for p in self.params], "estimate": self.theta, "se": self.se,
-            "low_90": low, "high_90": high, "identified": self.identified,
+            "low_90": low, "high_90": high, "identified": self.identified, "at_bound": self.interior != self.identified,
             "bound_low": [p.low for p in self.params], "bound_high": [p.high for p in self.params],
         })
 
@@ -171,17 +185,12 @@ class Estimate:
 
 def estimate(sim: Simulator, moments: list[Moment], design_points: int = 24, starts: int = 2, seed: int = 0,
              profile_points: int = 5, max_evaluations: int = 120) -> Estimate:
-    """Global latin search, Nelder-Mead from the best ``starts`` points, then the Jacobian,
+    """Global latin search, Levenberg-Marquardt from the best ``starts`` points, then the Jacobian,
     standard errors and identification checks at the best optimum."""
     observed = np.array([m.value for m in moments])
     weights = 1.0 / np.array([m.se for m in moments]) ** 2
     low = np.array([p.low for p in sim.params])
     high = np.array([p.high for p in sim.params])
-
-    def loss(theta: np.ndarray) -> float:
-        theta = np.clip(theta, low, high)
-        gap = sim.mean(theta) - observed
-        return float(gap @ (weights * gap))
 
     design = qmc.scale(qmc.LatinHypercube(d=len(low), seed=seed).random(design_points), low, high)
     given = [np.array([p.start if p.start is not None else (p.low + p.high) / 2 for p in sim.params])]
@@ -191,9 +200,8 @@ def estimate(sim: Simulator, moments: list[Moment], design_points: int = 24, sta
     order = np.argsort(losses)[:starts]
     runs = []
     for i in order:
-        res = optimize.minimize(loss, candidates[i], method="Nelder-Mead", bounds=list(zip(low, high)),
-                                options={"maxfev": max_evaluations, "xatol": 1e-4 * float(np.max(high - low)), "fatol": 1e-3})
-        runs.append((float(res.fun), np.clip(res.x, low, high), candidates[i]))
+        f, x = levenberg_marquardt(sim, candidates[i], low, high, observed, weights, max_evaluations)
+        runs.append((f, x, candidates[i]))
     runs.sort(key=lambda r: r[0])
     best_loss, theta, _ = runs[0]
     starts_table = pd.DataFrame([{"start": j, **{f"start:{p.path}": s[k] for k, p in enumerate(sim.params)},
@@ -208,21 +216,60 @@ def estimate(sim: Simulator, moments: list[Moment], design_points: int = 24, sta
     svd = np.linalg.svd(scaled, compute_uv=False)
     rank = int((svd > IDENTIFICATION_TOLERANCE * max(svd[0], 1e-300)).sum()) if len(svd) else 0
     condition = float(svd[0] / svd[-1]) if len(svd) and svd[-1] > 0 else float("inf")
+    # an estimate at a bound is a corner: the sandwich's normal approximation does not hold there,
+    # so the others' standard errors are computed with it held at its bound
+    margin = 1e-6 * (high - low)
+    at_bound = identified & ((theta <= low + margin) | (theta >= high - margin))
+    interior = identified & ~at_bound
     se, sensitivity = np.full(len(theta), np.inf), np.full((len(theta), len(moments)), np.nan)
-    if identified.any():
-        Gi = G[:, identified]
+    se[at_bound] = np.nan
+    covariance = np.full((len(theta), len(theta)), np.nan)
+    if interior.any():
+        Gi = G[:, interior]
         bread = np.linalg.pinv(Gi.T @ (weights[:, None] * Gi))
         S = np.diag(1.0 / weights + mc_var)
         V = bread @ Gi.T @ np.diag(weights) @ S @ np.diag(weights) @ Gi @ bread
-        se[identified] = np.sqrt(np.maximum(np.diag(V), 0.0))
-        sensitivity[identified] = bread @ Gi.T * weights[None, :]
-    dof = len(moments) - int(identified.sum())
+        se[interior] = np.sqrt(np.maximum(np.diag(V), 0.0))
+        covariance[np.ix_(interior, interior)] = V
+        sensitivity[interior] = bread @ Gi.T * weights[None, :]
+    dof = len(moments) - int(interior.sum())
     gap = simulated - observed
     j_stat = float(gap @ (gap / (1.0 / weights + mc_var)))
     j_pvalue = float(stats.chi2.sf(j_stat, dof)) if dof > 0 else float("nan")
     profiles = profile(sim, theta, low, high, observed, weights, profile_points)
     return Estimate(sim.params, moments, theta, best_loss, se, G, simulated, np.sqrt(mc_var), identified, rank, condition,
-                    sensitivity, j_stat, j_pvalue, starts_table, profiles)
+                    sensitivity, j_stat, j_pvalue, starts_table, profiles, covariance, at_bound)
+
+
+def levenberg_marquardt(sim: Simulator, theta: np.ndarray, low: np.ndarray, high: np.ndarray, observed: np.ndarray,
+                        weights: np.ndarray, max_points: int, damping: float = 0.01) -> tuple[float, np.ndarray]:
+    """Damped Gauss-Newton steps from ``theta`` inside the bounds, until the loss stops falling
+    (by less than 0.1 %) or ``max_points`` parameter points have run; returns (loss, theta)."""
+    def loss_of(m: np.ndarray) -> float:
+        return float((m - observed) @ (weights * (m - observed)))
+
+    means = sim.mean(theta)
+    loss, points = loss_of(means), 1
+    while points + 2 * len(theta) < max_points:
+        G = jacobian(sim, theta, low, high)
+        points += 2 * len(theta)
+        A, g = G.T @ (weights[:, None] * G), G.T @ (weights * (means - observed))
+        for _ in range(4):  # shorter steps until one lowers the loss
+            # least squares: a parameter no moment moves with (a zero column) takes no step
+            step = np.linalg.lstsq(A + damping * np.diag(np.diag(A)), -g, rcond=None)[0]
+            candidate = np.clip(theta + step, low, high)
+            candidate_means = sim.mean(candidate)
+            points += 1
+            if loss_of(candidate_means) < loss:
+                break
+            damping *= 4
+        else:
+            return loss, theta
+        previous, loss = loss, loss_of(candidate_means)
+        theta, means, damping = candidate, candidate_means, damping / 3
+        if previous - loss < 1e-3 * previous:
+            break
+    return loss, theta
 
 
 def jacobian(sim: Simulator, theta: np.ndarray, low: np.ndarray, high: np.ndarray, step: float = 0.1) -> np.ndarray:

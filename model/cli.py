@@ -65,7 +65,8 @@ def _check(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from lmsim.reports.report import Provenance, write_compare
 
-    from .compare import compare, without_each_lever
+    from .compare import compare, parameter_uncertainty, without_each_lever
+    from .parameter_draws import parameters_table
     from .replications import Replications
 
     baseline = load_scenario(args.baseline, args.set)  # every file is checked before any run
@@ -79,14 +80,19 @@ def _compare(args: argparse.Namespace) -> int:
                 scenarios[f"{label} - {lever}"] = variant
                 attribution.setdefault(label, {})[lever] = f"{label} - {lever}"
     out = Path(args.out or Path("results") / f"compare-{'-'.join(packages)}")
-    reps = Replications(out, scenarios, args.runs, seed)
-    print(f"compare: {len(scenarios)} scenarios x {args.runs} runs ({len(reps.missing())} to run) -> {out}", file=sys.stderr)
-    errors = reps.run(workers=args.workers, scheduler=args.scheduler)
-    if errors:
-        for error in errors[:5]:
-            print(f"lmsim: run failed: {error}", file=sys.stderr)
+    reps = Replications(out, scenarios, args.runs, seed, draw_parameters=not args.fixed_parameters)
+    # with the parameters drawn, the baseline and packages run again with them fixed, for the
+    # band beside (attribution variants need not: the table compares the packages' bands)
+    fixed = Replications(out, {"baseline": baseline, **packages}, args.runs, seed) if reps.draw_parameters else None
+    todo = len(reps.missing()) + (len(fixed.missing()) if fixed else 0)
+    print(f"compare: {len(scenarios)} scenarios x {args.runs} runs, parameters {'drawn' if fixed else 'fixed'} "
+          f"({todo} to run) -> {out}", file=sys.stderr)
+    if not _run_all([reps, fixed], args):
         return 1
     comparison = compare(reps, "baseline", list(packages), attribution)
+    if fixed:
+        comparison.tables["parameter_uncertainty"] = parameter_uncertainty(comparison, compare(fixed, "baseline", list(packages)))
+        comparison.tables["parameters_drawn"] = parameters_table(scenarios)
     command = _command_line("compare")
     written = write_compare(comparison, Provenance(command, {"baseline": baseline, **packages}, args.runs, seed), out, args.lang)
     from lmsim.reports.report import headline
@@ -97,23 +103,33 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_all(replications: list, args: argparse.Namespace) -> bool:
+    """Run what is missing of each set of replications (None: none); print the first failures."""
+    errors = [e for reps in replications if reps is not None for e in reps.run(workers=args.workers, scheduler=args.scheduler)]
+    for error in errors[:5]:
+        print(f"lmsim: run failed: {error}", file=sys.stderr)
+    return not errors
+
+
 def _forecast(args: argparse.Namespace) -> int:
     from lmsim.reports.report import Provenance, forecast_headline, write_forecast
 
-    from .forecast import forecast
+    from .forecast import forecast, parameter_uncertainty
+    from .parameter_draws import parameters_table
     from .replications import Replications
 
     scenario = load_scenario(args.scenario, args.set)
     seed = scenario.scenario.seed if args.seed is None else args.seed
     label = Path(args.scenario).stem
     out = Path(args.out or Path("results") / f"forecast-{label}")
-    reps = Replications(out, {label: scenario}, args.runs, seed, record_paths=False)
-    errors = reps.run(workers=args.workers, scheduler=args.scheduler)
-    if errors:
-        for error in errors[:5]:
-            print(f"lmsim: run failed: {error}", file=sys.stderr)
+    reps = Replications(out, {label: scenario}, args.runs, seed, record_paths=False, draw_parameters=not args.fixed_parameters)
+    fixed = Replications(out, {label: scenario}, args.runs, seed, record_paths=False) if reps.draw_parameters else None
+    if not _run_all([reps, fixed], args):
         return 1
     result = forecast(reps, label)
+    if fixed:
+        result.tables["parameter_uncertainty"] = parameter_uncertainty(result, forecast(fixed, label))
+        result.tables["parameters_drawn"] = parameters_table({label: scenario})
     command = _command_line("forecast")
     written = write_forecast(result, Provenance(command, {label: scenario}, args.runs, seed), out, args.lang)
     print("\n".join(forecast_headline(result, "en")))
@@ -126,7 +142,8 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     out = Path(args.out or Path("results") / f"calibration-{Path(args.targets).stem}")
     c = calibrate(args.targets, args.scenario, args.params, out, recover=args.recover, workers=args.workers,
-                  replications=args.replications, design_points=args.design_points, seed=args.seed, overrides=args.set)
+                  replications=args.replications, design_points=args.design_points, seed=args.seed, overrides=args.set,
+                  max_evaluations=args.max_evaluations, profile_points=args.profile_points, command=_command_line("calibrate"))
     with pd_options():
         print(c.estimate.parameter_table().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         print(c.estimate.moment_table().drop(columns=["source"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -232,7 +249,7 @@ def _evidence(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from lmsim.calibration import validate
-    from lmsim.reports.report import write_validation
+    from lmsim.reports.report import validation_summary, write_validation
 
     regions = args.regions or list(validate.REGIONS)
     unknown = [r for r in regions if r not in validate.REGIONS]
@@ -246,10 +263,12 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"validate: {', '.join(regions)}, {args.runs} runs of each baseline -> {out}", file=sys.stderr)
     table = validate.run(regions, args.runs, args.seed, out, args.workers)
     with pd_options():
-        shown = table.assign(published=_median_and_range(table, "published"), simulated=_median_and_range(table, "simulated"))
-        print(shown[["region", "figure", "statistic", "kind", "targeted", "published", "simulated", "inside"]].to_string(index=False))
+        shown = table.assign(published=_median_and_range(table, "published"), simulated=_median_and_range(table, "simulated"),
+                             held_out=[s if t else "" for s, t in zip(_median_and_range(table, "held_out"), table["targeted"])])
+        print(shown[["region", "figure", "statistic", "kind", "targeted", "published", "simulated", "inside", "held_out",
+                     "held_out_inside"]].to_string(index=False))
     for region, t in table.groupby("region", sort=False):
-        print(f"{region}: {int(t['inside'].sum())} of {len(t)} figures inside their published range")
+        print(validation_summary(region, t))
     for path in write_validation(table, _command_line("validate"), args.runs, args.seed, out):
         print(f"wrote {path}")
     return 0
@@ -346,6 +365,8 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
     cal.add_argument("--replications", type=int, default=4, help="replications per parameter point, common random numbers (default 4)")
     cal.add_argument("--design-points", type=int, default=24, help="points of the global latin search (default 24)")
+    cal.add_argument("--max-evaluations", type=int, default=120, help="parameter points each Levenberg-Marquardt start may run (default 120)")
+    cal.add_argument("--profile-points", type=int, default=5, help="points of each 1-D loss profile; 0 for none (default 5)")
     cal.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
     cal.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a scenario field")
     cal.set_defaults(func=_calibrate)
@@ -383,6 +404,9 @@ def _replication_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
     p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="report language (default zh)")
+    p.add_argument("--fixed-parameters", action="store_true",
+                   help="run every replication at the fitted values; by default a scenario with a [fit] draws its fitted "
+                        "parameters per replication, and the report shows the bands with them fixed beside")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a field of every scenario")
 
 

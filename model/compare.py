@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import parse_month
+from .parameter_draws import widening
 from .policies import REGISTRY
 from .reduce import Aggregate, Period, aggregate, calendar_years, outlays_by_year
 from .replications import Replications, RunOutput, band
@@ -309,7 +310,7 @@ def _attribution(reps: Replications, attribution: dict[str, dict[str, str]], dea
             for k in range(reps.runs):
                 full, less = reps.load(package, k), reps.load(label, k)
                 a, b = indicator_values(full.monthly), indicator_values(less.monthly)
-                pick = lambda v, ind: float(v.query("indicator == @ind and period == 'horizon'")["value"].iloc[0])  # noqa: E731
+                pick = lambda v, ind: float(v.query("indicator == @ind and period == 'horizon'")["value"].iloc[0])
                 d_jobs.append(pick(a, "regular_employment") - pick(b, "regular_employment"))
                 d_posts.append(pick(a, "programme_posts") - pick(b, "programme_posts"))
                 d_new.append(pick(a, "new_urban_jobs") - pick(b, "new_urban_jobs"))
@@ -338,3 +339,25 @@ def without_each_lever(scenario: Scenario) -> dict[str, Scenario]:
         variant.targets = {k: t for k, t in variant.targets.items() if not t.indicator.startswith(f"policies.{name}.")}
         out[name] = variant
     return out
+
+
+#: the horizon figures whose bands the parameter-uncertainty table shows
+UNCERTAIN_FIGURES = ("new_urban_jobs", "surveyed_unemployment_rate", "registered_unemployment_rate", "regular_employment",
+                     "programme_posts")
+
+
+def parameter_uncertainty(drawn: Comparison, fixed: Comparison) -> pd.DataFrame:
+    """How much of each headline band comes from the fitted parameters, with them drawn
+    (``drawn``) and fixed (``fixed``): each package's level over the horizon (``measure``
+    "level": what the targets are judged on), its net effect against the baseline ("net"),
+    and the net outlays. Net effects move less than levels: a replication's baseline and
+    package share its parameter draw."""
+    keys = ["scenario", "indicator"]
+    net = {name: c.tables["net_effects"].query("period == 'horizon' and indicator in @UNCERTAIN_FIGURES")
+           for name, c in (("drawn", drawn), ("fixed", fixed))}
+    levels = widening(net["drawn"], net["fixed"], keys, "value", "value_low", "value_high").assign(measure="level")
+    effects = widening(net["drawn"], net["fixed"], keys, "net", "net_low", "net_high").assign(measure="net")
+    cost = {name: c.tables["cost_per_job"].assign(indicator="net_outlays") for name, c in (("drawn", drawn), ("fixed", fixed))}
+    outlays = widening(cost["drawn"], cost["fixed"], keys, "net_outlays", "net_outlays_low", "net_outlays_high").assign(measure="net")
+    table = pd.concat([levels, effects, outlays], ignore_index=True)
+    return table[["scenario", "indicator", "measure", *[c for c in table.columns if c not in ("scenario", "indicator", "measure")]]]

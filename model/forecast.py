@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .calendar import parse_month
+from .parameter_draws import widening
 from .reduce import years
 from .replications import Replications
 
@@ -106,3 +107,10 @@ def annual_totals(flows: pd.DataFrame, runs: int) -> pd.DataFrame:
     out = pd.DataFrame({"mean": wide.mean(axis=1), "p05": wide.quantile(0.05, axis=1), "median": wide.median(axis=1),
                         "p95": wide.quantile(0.95, axis=1)})
     return out.reset_index()
+
+
+def parameter_uncertainty(drawn: Forecast, fixed: Forecast) -> pd.DataFrame:
+    """Each fund's annual total (and the grand total, fund ``*``) with its 90 % band with the
+    fitted parameters drawn and with them fixed, and the share of the band from the parameters."""
+    totals = [f.tables["annual_outlays"].query("line == '*'") for f in (drawn, fixed)]
+    return widening(*totals, ["fund", "line", "year"], "mean", "p05", "p95")

@@ -49,7 +49,8 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "registered_unemployment_rate": Definition(
         "城镇登记失业率", "registered unemployment rate",
-        "registered_unemployed / (persons in work with urban hukou + registered_unemployed) (official)",
+        "registered unemployed with urban hukou / (persons in work with urban hukou + the same registered) (official: NBS counts as "
+        "城镇登记失业人员 registrants with non-agricultural hukou only)",
     ),
     "youth_unemployment_rate": Definition(
         "16-24岁青年失业率", "youth (16-24) unemployment rate",
@@ -163,7 +164,10 @@ def compute(
     unemployed = float(by_status[Status.UNEMPLOYED])
     labour_force = employed + self_employed + unemployed
     s_weight = w.weight[searching].astype(np.float64)
-    registered = float(w.weight[registered_out_of_work(w)].sum(dtype=np.float64))
+    on_register = registered_out_of_work(w)
+    registered = float(w.weight[on_register].sum(dtype=np.float64))
+    # the rate counts only registrants with urban (non-agricultural) hukou, as NBS defines 城镇登记失业人员
+    registered_urban = float(w.weight[on_register[w.urban_hukou[on_register]]].sum(dtype=np.float64))
 
     young_lf = float(sum(young_status[s] for s in (*WORKING_STATUSES, Status.UNEMPLOYED)))
 
@@ -183,7 +187,7 @@ def compute(
         "surveyed_unemployment_rate": published,
         "unemployment_rate": true_rate,
         "registered_unemployed": registered,
-        "registered_unemployment_rate": registered / (in_work_urban + registered) if registered or in_work_urban else 0.0,
+        "registered_unemployment_rate": registered_urban / (in_work_urban + registered_urban) if registered_urban or in_work_urban else 0.0,
         "youth_unemployment_rate": float(young_status[Status.UNEMPLOYED]) / young_lf if young_lf else 0.0,
         "new_urban_jobs": new_jobs,
         "new_urban_jobs_cumulative": model.new_jobs_cumulative,

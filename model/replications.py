@@ -6,6 +6,9 @@ of the master seed), so it starts from the same population and draws the same ra
 for the same (agent, month, purpose): differences between scenarios within a replication are
 the policies', person by person.
 
+With ``draw_parameters``, replication k of a scenario that has a ``[fit]`` runs at the fitted
+parameters drawn for k (:mod:`lmsim.parameter_draws`); its hash is that of the drawn scenario.
+
 Each run is stored as ``runs/<scenario hash>-<seed>.pkl`` under the output folder the moment it
 finishes; a run already there is not run again (an interrupted compare resumes, and a
 scenario shared by two commands is run once).
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .batch import Progress, ScenarioModel, Task, dask_results, local_results
+from .parameter_draws import drawn
 from .reduce import flows_by_line
 from .rng import replication_seed
 from .scenario import Scenario
@@ -85,12 +89,25 @@ class Replications:
     """Runs of several scenarios, replication by replication, cached in ``folder/runs``."""
 
     def __init__(self, folder: str | Path, scenarios: dict[str, Scenario], runs: int, seed: int, record_paths: bool = True,
-                 common_random_numbers: bool = True):
+                 common_random_numbers: bool = True, draw_parameters: bool = False):
         self.folder = Path(folder) / "runs"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.scenarios, self.runs, self.seed, self.record_paths = scenarios, runs, seed, record_paths
         self.crn = common_random_numbers
-        self.hashes = {label: scenario_hash(s) for label, s in scenarios.items()}
+        self.draw_parameters = draw_parameters and any(s.fit is not None for s in scenarios.values())
+        self._runs: dict[tuple[str, int], tuple[Scenario, str]] = {}
+
+    def scenario_of(self, label: str, k: int) -> Scenario:
+        """The scenario replication k of ``label`` runs: with its fitted parameters drawn for k
+        when drawing, else the scenario itself."""
+        return self._run(label, k)[0]
+
+    def _run(self, label: str, k: int) -> tuple[Scenario, str]:
+        key = (label, k) if self.draw_parameters else (label, 0)  # without draws every replication runs one scenario
+        if key not in self._runs:
+            scenario = drawn(self.scenarios[label], self.seed, k) if self.draw_parameters else self.scenarios[label]
+            self._runs[key] = (scenario, scenario_hash(scenario))
+        return self._runs[key]
 
     def seed_of(self, label: str, k: int) -> int:
         """Replication k's seed: the same for every scenario, unless common random numbers
@@ -100,7 +117,7 @@ class Replications:
         return replication_seed(self.seed + 1_000_003 * list(self.scenarios).index(label), k)
 
     def path(self, label: str, k: int) -> Path:
-        return self.folder / f"{self.hashes[label]}-{self.seed_of(label, k)}.pkl"
+        return self.folder / f"{self._run(label, k)[1]}-{self.seed_of(label, k)}.pkl"
 
     def missing(self) -> list[tuple[str, int]]:
         return [(label, k) for label in self.scenarios for k in range(self.runs) if not self.path(label, k).exists()]
@@ -109,9 +126,8 @@ class Replications:
         """Run what is missing; return the errors of runs that failed (empty when all ran)."""
         labels = list(self.scenarios)
         todo = self.missing()
-        tasks = (Task(i, labels.index(label), k, self.seed_of(label, k), {"scenario": labels.index(label)})
-                 for i, (label, k) in enumerate(todo))
-        model = ScenarioModel(ScenarioRuns(list(self.scenarios.values())), self.record_paths)
+        tasks = (Task(i, labels.index(label), k, self.seed_of(label, k), {"scenario": i}) for i, (label, k) in enumerate(todo))
+        model = ScenarioModel(ScenarioRuns([self.scenario_of(label, k) for label, k in todo]), self.record_paths)
         source = dask_results(model, tasks, scheduler, max_attempts) if scheduler else local_results(model, tasks, workers, max_attempts)
         total = len(labels) * self.runs
         bar = Progress(total, total - len(todo), "runs", progress)

@@ -63,6 +63,7 @@ class Purpose(IntEnum):
     CONTACT = 30  # whether a registered unemployed person is in contact with the service
     SURVEY = 31  # whether a person is in the labour force survey's sample
     SHOCK_EXPOSURE = 32  # a firm's fixed rank in who a shock hitting part of a sector hits
+    PARAMETER_DRAW = 33  # a replication's draw of the fitted parameters (id: parameter, month: replication)
 
 
 def key(seed: int, month: int, purpose: int, sub: int = 0) -> np.uint64:

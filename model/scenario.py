@@ -12,7 +12,7 @@ pydantic with unknown keys forbidden; :func:`load_scenario` turns its errors int
 :class:`ScenarioError` lines naming the file, the field and what is allowed.
 
 A scenario may name a ``base`` file (relative to itself); its tables are merged key by key
-under the scenario's own.
+under the scenario's own, except ``[fit]``, which replaces the base's whole.
 """
 
 from __future__ import annotations
@@ -224,19 +224,19 @@ class Funds(Section):
 class Behaviour(Section):
     """[behaviour]: behavioural parameters (monthly rates unless stated)."""
 
-    quit_rate: Share = param(0.008, unit="share a month", ref="illustrative default; estimated by the national fit, calibration/targets/national.toml", description="monthly probability an employee quits into search")
+    quit_rate: Share = param(0.008, unit="share a month", ref="schema default (illustrative); every shipped baseline estimates it for its region, calibration/targets/REGION.toml and the baseline's [fit]", description="monthly probability an employee quits into search")
     youth_quit_multiplier: NonNegative = param(1.0, unit="multiplier", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="quit hazard of 16-24 year-olds relative to quit_rate")
-    matching_efficiency: Positive = param(0.35, unit="matches a month per unit of U^a V^(1-a)", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="A in M = A U^a V^(1-a), per month")
+    matching_efficiency: Positive = param(0.35, unit="matches a month per unit of U^a V^(1-a)", ref="illustrative default; estimated for Tacheng and Chengyang, calibration/targets/REGION.toml and the baseline's [fit]", description="A in M = A U^a V^(1-a), per month")
     matching_elasticity: Share = param(0.5, unit="elasticity", ref="Petrongolo and Pissarides (2001), J. Econ. Literature 39(2): 0.5-0.7 on unemployment", description="a, elasticity of matches to seekers")
     pes_matching_boost: NonNegative = param(0.3, unit="share", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="extra search effectiveness of registered seekers")
-    youth_search_effectiveness: NonNegative = param(1.0, unit="multiplier", ref="illustrative default; estimated by the national fit, calibration/targets/national.toml", description="search effectiveness of 16-24 year-old seekers relative to others")
+    youth_search_effectiveness: NonNegative = param(1.0, unit="multiplier", ref="schema default (illustrative); every shipped baseline estimates it for its region, calibration/targets/REGION.toml and the baseline's [fit]", description="search effectiveness of 16-24 year-old seekers relative to others")
     segment_by_skill: bool = param(True, unit="yes/no", ref="model design", description="seekers and vacancies meet within skill bands as well as sectors")
     cross_segment_search: Share = param(0.15, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="share of seekers searching outside their segment each month")
-    registration_rate: Share = param(0.3, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly probability an unregistered unemployed urban-hukou local registers")
+    registration_rate: Share = param(0.3, unit="share a month", ref="schema default (illustrative); every shipped baseline estimates it for its region, calibration/targets/REGION.toml and the baseline's [fit]", description="monthly probability an unregistered unemployed urban-hukou local registers")
     registration_rate_other: Share = param(0.05, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="the same for rural or non-local hukou")
     reservation_wage_share: NonNegative = param(0.7, unit="share", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="reservation wage as share of the last wage")
     reservation_wage_decay: Share = param(0.03, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly decline of that share while unemployed")
-    benefit_reservation_weight: NonNegative = param(0.6, unit="yuan per yuan", ref="illustrative default; estimated by the national fit, calibration/targets/national.toml", description="yuan of reservation wage per yuan of benefit")
+    benefit_reservation_weight: NonNegative = param(0.6, unit="yuan per yuan", ref="schema default (illustrative); every shipped baseline estimates it for its region, calibration/targets/REGION.toml and the baseline's [fit]", description="yuan of reservation wage per yuan of benefit")
     offer_wage_dispersion: NonNegative = param(0.12, unit="log points", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="s.d. of log offer wages around the firm's level")
     discouragement_rate: Share = param(0.01, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly move of an unemployed person out of the labour force")
     reentry_rate: Share = param(0.01, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly move of an inactive person into search")
@@ -247,7 +247,7 @@ class Behaviour(Section):
     startup_team_size: Annotated[float, Field(ge=1.0)] = param(5.2, unit="persons", ref="SAIC survey of new small and micro enterprises a year after registration (新设小微企业周年活跃度调查, 2015 Q3 cohort: 开业时平均每户6.2人, founder included; 2016 Q2 cohort 6.07), http://econ.taiwan.cn/sy/201611/t20161102_11611824.htm", description="mean planned employees of hiring start-ups (a geometric draw, at least 1)")
     startup_failure_by_year: list[Share] = param([0.016, 0.063, 0.095, 0.08], unit="share a year, by year of age", ref="SAIC 2013, 全国内资企业生存时间分析报告 (enterprises founded since 2000): 企业成立当年的平均死亡率为1.6%，第2年为6.3%，第3年最高，为9.5%，之后一直维持在8%以上 until the 7th year (Xinhua, reposted https://www.cicpa.org.cn/ztzl1/zthf/cjzx/201308/t20130819_45616.html); deregistrations, which lag closures", min_length=1, description="annual closure rate of a founder's firm in its 1st, 2nd, ... year (the last for every later year)")
     self_employment_exit_rate: Share = param(0.003, unit="share a month", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="monthly hazard a sole trader gives up")
-    demand_trend: Annotated[float, Field(ge=-0.5, le=0.5)] = param(0.04, unit="log points a year", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="annual log growth of firms' normal staff")
+    demand_trend: Annotated[float, Field(ge=-0.5, le=0.5)] = param(0.04, unit="log points a year", ref="illustrative default; set per baseline (issue 11: holds the rate's level), estimated for Anshan (calibration/targets/anshan.toml)", description="annual log growth of firms' normal staff")
     demand_persistence: Share = param(0.9, unit="AR(1) coefficient", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="AR(1) coefficient of firm log demand")
     firm_demand_volatility: NonNegative = param(0.04, unit="log points", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="s.d. of the firm's own monthly demand shock")
     market_demand_volatility: NonNegative = param(0.005, unit="log points", ref="illustrative: no published source yet (a debt: the regional fit of issue 13 replaces it)", description="s.d. of the whole-market monthly shock")
@@ -311,6 +311,50 @@ class Shock(Section):
         return self
 
 
+class FittedParameter(Section):
+    """One estimate of a fit: the dotted path it sets, the value, its standard error and the
+    bounds the search kept to (draws stay inside them)."""
+
+    path: str = Field(min_length=1, description="dotted path of a numeric scenario field, e.g. behaviour.quit_rate")
+    estimate: float
+    se: NonNegative = Field(description="standard error of the estimate (sandwich, lmsim calibrate)")
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _inside(self) -> FittedParameter:
+        if not self.low <= self.estimate <= self.high:
+            raise ValueError(f"estimate {self.estimate} lies outside [{self.low}, {self.high}]")
+        return self
+
+
+class Fit(Section):
+    """Where a scenario's fitted values came from, and their sampling distribution: compare and
+    forecast draw the parameters from it, replication by replication (lmsim.parameter_draws)."""
+
+    targets: str = Field(min_length=1, description="the targets file the fit used")
+    date: str = Field(min_length=1, description="when the fit ran (YYYY-MM-DD)")
+    command: str = Field("", description="the lmsim calibrate command that ran it")
+    summary: str = Field("", description="J statistic, Jacobian rank, loss")
+    parameters: list[FittedParameter] = Field(min_length=1)
+    correlation: list[list[float]] | None = Field(None, description="correlation matrix of the estimates (rows in the order of parameters); none: independent")
+    moments: list[str] = Field(default_factory=list, description="the targeted figures of the targets file, by name")
+    jacobian: list[list[float]] | None = Field(None, description="d figure / d parameter at the estimate: a row per moment, a column per parameter (lmsim validate refits from it)")
+
+    @model_validator(mode="after")
+    def _correlation(self) -> Fit:
+        n = len(self.parameters)
+        if self.jacobian is not None and np.asarray(self.jacobian, dtype=float).shape != (len(self.moments), n):
+            raise ValueError(f"jacobian must have a row per moment ({len(self.moments)}) and a column per parameter ({n})")
+        if self.correlation is not None:
+            c = np.asarray(self.correlation, dtype=float)
+            if c.shape != (n, n):
+                raise ValueError(f"correlation must be {n} x {n}, one row and column per parameter; got {c.shape}")
+            if not np.allclose(c, c.T) or not np.allclose(np.diag(c), 1.0) or np.linalg.eigvalsh(c).min() < -1e-9:
+                raise ValueError("correlation must be symmetric, with ones on the diagonal, and positive semi-definite")
+        return self
+
+
 class Scenario(Section):
     """A whole scenario file, validated."""
 
@@ -327,6 +371,7 @@ class Scenario(Section):
     shocks: list[Shock] = Field(default_factory=list)
     policies: Policies = Field(default_factory=Policies)
     targets: dict[str, Target] = Field(default_factory=dict)
+    fit: Fit | None = None
     _path: str = PrivateAttr("")
 
     @model_validator(mode="after")
@@ -348,6 +393,10 @@ class Scenario(Section):
                 raise ValueError(f"targets.{name}: period {target.start}..{target.end} lies outside the horizon")
             if target.indicator.startswith("policies.") and target.indicator.split(".")[1] not in levers:
                 raise ValueError(f"targets.{name}: indicator {target.indicator!r} names a lever not in [policies]; in force: {sorted(levers)}")
+        if self.fit is not None:
+            for p in self.fit.parameters:
+                if not isinstance(_field_at(self, p.path), (int, float)):
+                    raise ValueError(f"fit.parameters: {p.path!r} is not a numeric field of the scenario")
         for i, shock in enumerate(self.shocks):
             unknown = set(shock.sectors) - set(names)
             if unknown:
@@ -364,6 +413,14 @@ class Scenario(Section):
     @property
     def sector_names(self) -> list[str]:
         return [s.name for s in self.region.sectors]
+
+
+def _field_at(scenario: Scenario, path: str) -> Any:
+    """The value at a dotted path of a validated scenario (None if there is none)."""
+    node: Any = scenario
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else getattr(node, key, None)
+    return node
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -402,11 +459,15 @@ def _read_toml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return merged
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+#: tables a scenario replaces whole rather than merges into its base's: a fit is one estimate
+WHOLE_TABLES = {"fit"}
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], top: bool = True) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not (top and key in WHOLE_TABLES):
+            out[key] = _merge(out[key], value, top=False)
         else:
             out[key] = value
     return out

@@ -21,8 +21,12 @@ publish. The true quantities stay as outputs under their own names (``entries_in
   deregistration by the rules of 《就业服务与就业管理规定》: entering work, no contact with
   the service for ``no_contact_months`` (6) months in a row, refusing suitable offers
   ``refusals_allowed`` times (local rules: 2-3), reaching retirement age, moving away, leaving
-  the labour force. The rate's denominator is the urban workforce the register covers: persons
-  in work with urban hukou, plus the registered unemployed.
+  the labour force. The rate counts the registrants with urban hukou over the urban workforce:
+  persons in work with urban hukou plus those registrants. NBS's 城镇登记失业人员 are those
+  "有非农业户口…在当地就业服务机构进行求职登记的人员" (NBS indicator explanation, as quoted in
+  http://m.jianshe99.com/jianzao/ziliao/zh2014041611080770564746.shtml): registrants of rural
+  hukou (insured migrants claiming benefit, say) are on the register and in
+  ``registered_unemployed`` but not in the rate.
 - (``surveyed_unemployment_rate``): the labour force survey's estimate
   from a sample of ``survey_sample`` persons of the labour force a month (0: the whole
   population, no sampling error); each person is in the sample with a keyed draw, so the

@@ -43,6 +43,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "per_replication": ("逐次模拟中位数", "per replication median"),
     "without_net_jobs": ("次模拟无净新增常规就业", "replications without net regular jobs"),
     "no_net_jobs": ("无净新增常规就业, 不适用", "not defined: no net regular jobs on average"),
+    "parameter_uncertainty": ("参数不确定性(拟合参数逐次抽样)", "parameter uncertainty (fitted parameters drawn per replication)"),
+    "parameters_drawn": ("抽样的拟合参数", "fitted parameters drawn"),
+    "parameters_fixed": ("参数固定时", "with the parameters fixed"),
+    "from_parameters": ("区间宽度来自参数", "of the band's width from the parameters"),
+    "net_outlays": ("净支出", "net outlays"),
+    "level": ("水平", "level"),
 }
 
 

@@ -89,6 +89,9 @@ def write_compare(c: Comparison, provenance: Provenance, out: str | Path, lang: 
     ]
     if "attribution" in t:
         sections.append((label("attribution", lang), html.table("attribution", t["attribution"], lang)))
+    if "parameter_uncertainty" in t:
+        sections.append((label("parameter_uncertainty", lang), html.table("parameter_uncertainty", t["parameter_uncertainty"], lang)
+                         + html.table("parameters_drawn", t["parameters_drawn"], lang)))
     sections.append((label("method", lang), html.paragraphs(COMPARE_METHOD or "")))
     page = html.page(f"{label('compare_title', lang)}: {' / '.join(names[s] for s in c.scenarios)}", lang, sections)
     report = folder / "report.html"
@@ -118,8 +121,11 @@ def write_forecast(f: Forecast, provenance: Provenance, out: str | Path, lang: s
         (label("depletion", lang), html.table("depletion", t["depletion"], lang)),
         (label("annual_outlays", lang), html.table("annual_outlays", t["annual_outlays"], lang)),
         (label("monthly_outlays", lang), html.table("monthly_outlays", monthly[monthly["line"] == "*"], lang)),
-        (label("method", lang), html.paragraphs(FORECAST_METHOD or "")),
     ]
+    if "parameter_uncertainty" in t:
+        sections.append((label("parameter_uncertainty", lang), html.table("parameter_uncertainty", t["parameter_uncertainty"], lang)
+                         + html.table("parameters_drawn", t["parameters_drawn"], lang)))
+    sections.append((label("method", lang), html.paragraphs(FORECAST_METHOD or "")))
     page = html.page(f"{label('forecast_title', lang)}: {scenario.scenario.name}", lang, sections)
     report = folder / "report.html"
     report.write_text(page, encoding="utf-8")
@@ -157,6 +163,15 @@ def headline(c: Comparison, names: dict[str, str], lang: str) -> list[str]:
         for r in t["targets"].query("scenario == @s").itertuples():
             lines.append(f"{names[s]}: {r.target} {r.period} ({r.label or r.op + ' ' + str(r.value)}): "
                          f"P(met) {100 * r.p_met_scenario:.0f}% ({label('baseline', lang)} {100 * r.p_met_baseline:.0f}%)")
+        if "parameter_uncertainty" in t:
+            u = t["parameter_uncertainty"].query("scenario == @s and measure == 'net'").set_index("indicator").loc["new_urban_jobs"]
+            lines.append(f"{names[s]}: {label('new_urban_jobs', lang)}, {label('parameters_fixed', lang)}: {u['value_fixed']:+,.0f} "
+                         f"[{u['low_fixed']:+,.0f}, {u['high_fixed']:+,.0f}]; {100 * u['share_from_parameters']:.0f}% "
+                         f"{label('from_parameters', lang)}")
+            v = t["parameter_uncertainty"].query("scenario == @s and measure == 'level'").set_index("indicator").loc["new_urban_jobs"]
+            lines.append(f"{names[s]}: {label('new_urban_jobs', lang)} ({label('level', lang)}) {v['value']:,.0f} [{v['low']:,.0f}, "
+                         f"{v['high']:,.0f}], {label('parameters_fixed', lang)} [{v['low_fixed']:,.0f}, {v['high_fixed']:,.0f}]; "
+                         f"{100 * v['share_from_parameters']:.0f}% {label('from_parameters', lang)}")
         d = t["deadweight"].query("scenario == @s").dropna(subset=["deadweight_share"])
         if len(d):
             measured = d["admitted"] - d["beyond_horizon"]
@@ -170,6 +185,10 @@ def forecast_headline(f: Forecast, lang: str) -> list[str]:
     annual = f.tables["annual_outlays"]
     for r in annual[annual["line"] == "*"].itertuples():
         lines.append(f"{label(r.fund, lang)} {r.year}: {r.mean:,.0f} {label('yuan', lang)} (90%: {r.p05:,.0f} – {r.p95:,.0f})")
+    if "parameter_uncertainty" in f.tables:
+        for r in f.tables["parameter_uncertainty"].itertuples():
+            lines.append(f"{label(r.fund, lang)} {r.year}, {label('parameters_fixed', lang)}: (90%: {r.low_fixed:,.0f} – "
+                         f"{r.high_fixed:,.0f}); {100 * r.share_from_parameters:.0f}% {label('from_parameters', lang)}")
     for r in f.tables["depletion"].itertuples():
         if r.probability > 0:
             lines.append(f"{label(r.fund, lang)} < {r.threshold} ({r.level:,.0f}): {label('probability', lang)} {100 * r.probability:.0f}%, "
@@ -181,7 +200,9 @@ def calibration_html(result: Estimate, tables: dict[str, pd.DataFrame]) -> str:
     """The calibration report: fit and identification, the loss profiles, every table, the method."""
     summary = [f"{result.j_summary}; {len(result.moments)} moments, {int(result.identified.sum())} identified parameters",
                f"Jacobian rank {result.rank} of {len(result.params)}, condition number {result.condition:.3g}",
-               *[f"{p.path}: NOT IDENTIFIED (no targeted moment moves with it)" for p, ok in zip(result.params, result.identified) if not ok]]
+               *[f"{p.path}: NOT IDENTIFIED (no targeted moment moves with it)" for p, ok in zip(result.params, result.identified) if not ok],
+               *[f"{p.path}: AT ITS BOUND {v:.4g} (a corner solution: no standard error; the others' are computed with it held there)"
+                 for p, v, ok, inside in zip(result.params, result.theta, result.identified, result.interior) if ok and not inside]]
     sections = [("Summary", html.bullets(summary)), ("Profiles", html.charts([charts.profile_svg(result.profiles)]))]
     sections += [(name, html.table(name, table, "en")) for name, table in tables.items() if name != "profiles"]
     sections.append(("Method", html.paragraphs(CALIBRATION_METHOD or "")))
@@ -210,7 +231,16 @@ def write_evidence(table: pd.DataFrame, command: str, runs: int, seed: int, out:
 
 #: the validation table's columns the page shows (the CSV adds the sources)
 VALIDATION_SHOWN = ["region", "figure", "statistic", "start", "end", "kind", "targeted", "published", "published_low",
-                    "published_high", "simulated", "simulated_low", "simulated_high", "inside"]
+                    "published_high", "simulated", "simulated_low", "simulated_high", "inside", "held_out", "held_out_low",
+                    "held_out_high", "held_out_inside"]
+
+
+def validation_summary(region: str, t: pd.DataFrame) -> str:
+    """'huyi: 8 of 10 figures inside ... (5 of 6 fitting targets; held out, 3 of 6 predicted inside)'."""
+    held = t["held_out_inside"].dropna() if "held_out_inside" in t else pd.Series(dtype=bool)
+    held_text = f"; held out, {int(held.astype(bool).sum())} of {len(held)} predicted inside" if len(held) else ""
+    return (f"{region}: {int(t['inside'].sum())} of {len(t)} figures inside their published range "
+            f"({int(t.loc[t['targeted'], 'inside'].sum())} of {int(t['targeted'].sum())} fitting targets{held_text})")
 
 
 def write_validation(table: pd.DataFrame, command: str, runs: int, seed: int, out: str | Path) -> list[Path]:
@@ -218,9 +248,7 @@ def write_validation(table: pd.DataFrame, command: str, runs: int, seed: int, ou
     figures beside the simulated ones, then their sources and the method."""
     from lmsim.calibration.validate import __doc__ as VALIDATION_METHOD
 
-    summary = [f"{region}: {int(t['inside'].sum())} of {len(t)} figures inside their published range "
-               f"({int(t.loc[t['targeted'], 'inside'].sum())} of {int(t['targeted'].sum())} fitting targets)"
-               for region, t in table.groupby("region", sort=False)]
+    summary = [validation_summary(region, t) for region, t in table.groupby("region", sort=False)]
     sources = [f"{r.region} {r.figure}: {r.source}" for r in table.itertuples()]
     return _write_table_page(Path(out), "validation", "The regions' baselines against their published figures", table,
                              VALIDATION_SHOWN, summary, sources, VALIDATION_METHOD,

@@ -12,16 +12,16 @@ YUAN_COLUMNS = {"baseline", "value", "change", "change_low", "change_high", "net
                 "outlays_high", "mean", "p05", "p25", "median", "p75", "p95", "level", "outflow"}
 SHARE_COLUMNS = {"p_met_baseline", "p_met_scenario", "deadweight_share", "share_low", "share_high", "probability",
                  "finding_baseline", "finding_baseline_low", "finding_baseline_high", "finding_scenario", "finding_scenario_low",
-                 "finding_scenario_high"}
+                 "finding_scenario_high", "share_from_parameters"}
 #: tables whose value columns hold indicator values, not yuan: their unit depends on the row
-MIXED = {"net_effects", "targets", "paths"}
+MIXED = {"net_effects", "targets", "paths", "parameter_uncertainty"}
 
 
 def unit(table: str, column: str) -> str | None:
-    if table in MIXED:
-        return None
     if column in SHARE_COLUMNS:
         return "share"
+    if table in MIXED:
+        return None
     if column in YUAN_COLUMNS:
         return "yuan"
     return None

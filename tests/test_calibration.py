@@ -145,3 +145,62 @@ def test_validate_never_reuses_the_runs_of_another_baseline(tmp_path):
     quits = validate.validate_region("huyi", 2, 1, tmp_path / "out", targets=targets, overrides=[*small, "behaviour.quit_rate=0.05"])
     assert quits["simulated"].iloc[0] > first["simulated"].iloc[0]  # simulated afresh, not read from the first cache
     assert len(list((tmp_path / "out" / "huyi").iterdir())) == 2
+
+
+def test_new_urban_jobs_rate_is_the_yearly_flow_over_the_mean_number_in_work():
+    import pandas as pd
+
+    from lmsim.calibration.moments import compute
+
+    monthly = pd.DataFrame({"date": ["2019-01", "2019-02", "2019-03"], "employed": [90, 100, 110],
+                            "self_employed": [10, 10, 10], "new_urban_jobs": [3, 3, 6]})
+    ledger = pd.DataFrame({"date": pd.Series([], dtype=str)})
+    # by hand: 12 recorded in 3 months = 48 a year, over 110 in work on average
+    assert compute("new_urban_jobs_rate", monthly, ledger, None, None) == pytest.approx(48 / 110)
+    # February and March: 9 in 2 months = 54 a year, over (110 + 120) / 2 = 115
+    assert compute("new_urban_jobs_rate", monthly, ledger, "2019-02", "2019-03") == pytest.approx(54 / 115)
+
+
+def test_a_figure_held_out_is_refitted_without_it_and_the_parameters_it_alone_moved_fall_back_on_the_prior():
+    from lmsim.calibration.validate import refit_without
+
+    G = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    r, w, theta = np.array([0.1, 0.2, 0.3]), np.ones(3), np.zeros(2)
+    loose = np.array([1e6, 1e6])
+    # by hand: without the third figure the others pin each parameter: d = -r
+    assert refit_without(2, G, r, w, theta, np.zeros(2), loose) == pytest.approx([-0.1, -0.2], abs=1e-6)
+    # without the first, (0.2 + d2)^2 + (0.3 + d1 + d2)^2 is zero at d2 = -0.2, d1 = -0.1
+    assert refit_without(0, G, r, w, theta, np.zeros(2), loose) == pytest.approx([-0.1, -0.2], abs=1e-6)
+    # two figures, one held out: its parameter follows the prior; minimise (0.2 + d2)^2 + (d1 - 0.5)^2 + d2^2
+    two = G[:2]
+    assert refit_without(0, two, r[:2], w[:2], theta, np.array([0.5, 0.0]), np.ones(2)) == pytest.approx([0.5, -0.1])
+
+
+def test_validate_predicts_each_fitting_target_from_a_refit_without_it(tmp_path):
+    from lmsim.calibration import validate
+    from lmsim.calibration.moments import compute
+    from lmsim.rng import replication_seed
+    from lmsim.simulation import Simulation
+
+    targets = tmp_path / "huyi.toml"
+    targets.write_text('[[moments]]\nname = "surveyed"\nstatistic = "surveyed_unemployment_rate"\nvalue = 0.05\nse = 0.005\n'
+                       'source = "any"\n\n[[moments]]\nname = "quits"\nstatistic = "quit_rate"\nvalue = 0.004\nse = 0.001\n'
+                       'source = "any"\n', encoding="utf-8")
+    fit = ('fit={targets="t", date="2026-12-02", moments=["surveyed", "quits"], jacobian=[[2.0], [1.0]], '
+           'parameters=[{path="behaviour.quit_rate", estimate=0.006, se=0.001, low=0.001, high=0.015}]}')
+    small = ["population.workers=3000", "population.firms=150", "scenario.months=3", "shocks=[]", "behaviour.quit_rate=0.006", fit]
+    table = validate.validate_region("huyi", 2, 1, tmp_path / "out", targets=targets, overrides=small).set_index("figure")
+    assert table["held_out"].notna().all() and table["held_out_inside"].notna().all()
+    # by hand, the quits figure held out: refit the quit rate to the surveyed figure alone (one
+    # parameter, one figure, the other regions' quit rates as a loose prior), run, read the quits
+    base = load_scenario_with("huyi-baseline", small)
+    runs = [Simulation(base, replication_seed(1, k)).run(progress=False) for k in range(2)]
+    surveyed = np.median([compute("surveyed_unemployment_rate", r.monthly, r.ledger, None, None) for r in runs])
+    prior, width = validate.priors(base.fit, "huyi")
+    step = validate.refit_without(1, np.array([[2.0], [1.0]]), np.array([surveyed - 0.05, 0.0]), np.array([1 / 0.005**2, 1e6]),
+                                  np.array([0.006]), prior, width)
+    quit_rate = float(np.clip(0.006 + step[0], 0.001, 0.015))
+    refit = [Simulation(load_scenario_with("huyi-baseline", [*small, f"behaviour.quit_rate={quit_rate}"]), replication_seed(1, k)).run(progress=False)
+             for k in range(2)]
+    quits = np.median([compute("quit_rate", r.monthly, r.ledger, None, None) for r in refit])
+    assert table.loc["quits", "held_out"] == pytest.approx(quits)

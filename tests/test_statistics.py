@@ -98,6 +98,17 @@ def test_the_register_drops_people_after_six_months_without_contact_or_three_ref
     assert model.indicators["registered_unemployed"] == 0.0
 
 
+def test_the_registered_rate_counts_registrants_with_urban_hukou_over_the_urban_workforce():
+    w, f = hand_built([5000.0, 5000.0, 5000.0], [True, True, True], unemployed=3)
+    w.urban_hukou[:] = [True, True, False, True, False, False]  # two urban employees; one urban, two rural seekers
+    w.registered[3:] = [True, True, False]  # the urban seeker and a rural one registered (to claim, say)
+    model = build(w, f, months=1, statistics={"contact_rate": 1.0})
+    model.step()
+    row = model.indicators
+    assert row["registered_unemployed"] == 2.0  # both are on the register
+    assert row["registered_unemployment_rate"] == pytest.approx(1 / (2 + 1))  # the rate: the urban one over 2 + 1
+
+
 def test_zero_employment_households_identified_through_registration_and_cleared():
     w, f = hand_built([5000.0], [True], unemployed=4)
     w.household[:] = [0, 1, 1, 2, 3]  # household 1: two unemployed; 2 and 3: one each
