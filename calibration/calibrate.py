@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -61,18 +60,26 @@ def calibrate(targets: str | Path, scenario: str | Path, params: str | Path | No
     result = estimate(estimating, targeted, design_points, seed=seed, profile_points=profile_points, max_evaluations=max_evaluations)
     untargeted_table = _untargeted(sim, result.theta, untargeted)
     recovery = _recovery(result, truth) if truth is not None else None
-    fit = Fit(targets=str(targets), date=date.today().isoformat(), command=command, summary=summary(result), parameters=[
-        FittedParameter(path=p.path, estimate=float(v), se=float(se), low=p.low, high=p.high)
-        for p, v, se, ok in zip(result.params, result.theta, result.se, result.interior) if ok]) if result.interior.any() else None
-    if fit is not None:
-        fit.correlation = correlation(result)
-        fit.moments = [m.name for m in result.moments]
-        fit.jacobian = [[float(f"{v:.6g}") for v in row] for row in result.jacobian[:, result.interior]]
-    write(result, untargeted_table, recovery, folder, scenario_path, overrides or [], fit)
+    write(result, untargeted_table, recovery, folder, scenario_path, overrides or [], fit_of(result, str(targets), command))
     return Calibration(result, recovery, folder, sim.runs_done + estimating.runs_done)
 
 
+def fit_of(result: Estimate, targets: str, command: str) -> Fit | None:
+    """The ``[fit]`` of a calibrated scenario: the estimates with standard errors (those at a
+    bound or not identified are set but not drawn), their correlation, and the Jacobian of the
+    targeted figures; None when no estimate has a standard error."""
+    inside = result.interior
+    if not inside.any():
+        return None
+    return Fit(targets=targets, date=date.today().isoformat(), command=command, summary=summary(result),
+               parameters=[FittedParameter(path=p.path, estimate=float(v), se=float(se), low=p.low, high=p.high)
+                           for p, v, se, ok in zip(result.params, result.theta, result.se, inside) if ok],
+               correlation=correlation(result), moments=[m.name for m in result.moments],
+               jacobian=[[float(f"{v:.6g}") for v in row] for row in result.jacobian[:, inside]])
+
+
 def summary(result: Estimate) -> str:
+    """J statistic, Jacobian rank and condition, and the loss, in one line."""
     return (f"{result.j_summary}; Jacobian rank {result.rank} of {len(result.params)}, condition {result.condition:.3g}; "
             f"loss {result.loss:.3g}")
 

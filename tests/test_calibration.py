@@ -53,6 +53,20 @@ def test_a_parameter_no_moment_depends_on_is_flagged_not_identified(recovery):
     assert np.isfinite(recovery.estimate.j_stat) and 0 <= recovery.estimate.j_pvalue <= 1
 
 
+def test_the_calibrated_scenario_carries_its_fit_for_draws_and_refits(recovery):
+    from lmsim.scenario import load_scenario
+
+    fit = load_scenario(recovery.folder / "calibrated.toml").fit
+    e = recovery.estimate
+    drawn = [p.path for p, ok in zip(e.params, e.interior) if ok]
+    assert [p.path for p in fit.parameters] == drawn and "funds.guarantee_fund" not in drawn
+    assert [p.estimate for p in fit.parameters] == pytest.approx(e.theta[e.interior])
+    assert [p.se for p in fit.parameters] == pytest.approx(e.se[e.interior])
+    assert fit.moments == [m.name for m in e.moments]
+    assert np.asarray(fit.jacobian) == pytest.approx(e.jacobian[:, e.interior], rel=1e-5)
+    assert np.diag(np.asarray(fit.correlation)) == pytest.approx(1.0)
+
+
 def test_rerunning_reuses_finished_simulations(tmp_path):
     spec = load_targets(TARGETS)
     base = apply_overrides(_read_toml(resolve_path("small")), SMALL)
