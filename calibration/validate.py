@@ -60,7 +60,7 @@ def validate_region(region: str, runs: int, seed: int, out: str | Path, workers:
     folder = Path(out) / region / hashlib.sha256(inputs.encode()).hexdigest()[:12]
     simulated = Simulator(model, [], runs, seed, folder, workers).runs([np.zeros(0)])[0]
     scenario = model.scenario({})
-    held_out = leave_one_out(model, scenario.fit, spec.moments, simulated, scenario, region, runs, seed, folder, workers) if scenario.fit else {}
+    held_out = leave_one_out(model, spec.moments, simulated, scenario, region, runs, seed, folder, workers) if scenario.fit else {}
     rows = []
     for j, m in enumerate(spec.moments):
         mid, lo, hi = band(list(simulated[:, j]), LEVEL)
@@ -103,9 +103,10 @@ def refit_without(k: int, jacobian: np.ndarray, residual: np.ndarray, weights: n
     return np.linalg.solve(G.T @ (w[:, None] * G) + np.diag(penalty), -G.T @ (w * r) - penalty * (theta - prior))
 
 
-def leave_one_out(model: MomentModel, fit: Fit, moments: list[Moment], simulated: np.ndarray, scenario: Scenario, region: str,
+def leave_one_out(model: MomentModel, moments: list[Moment], simulated: np.ndarray, scenario: Scenario, region: str,
                   runs: int, seed: int, folder: Path, workers: int) -> dict[str, np.ndarray]:
-    """Each fitting target's prediction with the fit redone without it: {figure: simulated values}."""
+    """Each fitting target's prediction with the scenario's fit redone without it: {figure: simulated values}."""
+    fit = scenario.fit
     names = [m.name for m in moments]
     held = [m for m in moments if m.targeted and m.name in fit.moments and fit.jacobian is not None]
     if not held:

@@ -13,8 +13,6 @@ its own keeps its difference from the baseline; the result is kept inside the fi
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pandas as pd
 
@@ -42,7 +40,7 @@ def drawn(scenario: Scenario, seed: int, replication: int) -> Scenario:
     for p, shift in zip(scenario.fit.parameters, deviations(scenario.fit, seed, replication)):
         value = float(np.clip(float(_field_at(scenario, p.path)) + shift, p.low, p.high))
         set_path(data, p.path, value)
-    return validate_scenario(copy.deepcopy(data), scenario.path)
+    return validate_scenario(data, scenario.path)  # the dump is a fresh dict: set_path may change it
 
 
 def parameters_table(scenarios: dict[str, Scenario]) -> pd.DataFrame:

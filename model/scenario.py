@@ -342,7 +342,7 @@ class Fit(Section):
     jacobian: list[list[float]] | None = Field(None, description="d figure / d parameter at the estimate: a row per moment, a column per parameter (lmsim validate refits from it)")
 
     @model_validator(mode="after")
-    def _correlation(self) -> Fit:
+    def _shapes(self) -> Fit:
         n = len(self.parameters)
         if self.jacobian is not None and np.asarray(self.jacobian, dtype=float).shape != (len(self.moments), n):
             raise ValueError(f"jacobian must have a row per moment ({len(self.moments)}) and a column per parameter ({n})")
