@@ -28,14 +28,20 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, model_validator
-
 from lmsim.calendar import parse_month, year_of
-from lmsim.compare import displacement
+from lmsim.compare import finding_rate
 from lmsim.policies import REGISTRY
+from lmsim.policies.base import takes_up
 from lmsim.replications import Replications, RunOutput, band
-from lmsim.scenario import Scenario, ScenarioError, load_scenario, validate, validate_scenario
+from lmsim.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    validate,
+    validate_scenario,
+)
 from lmsim.units import Section
+from pydantic import Field, model_validator
 
 EVIDENCE_FILE = Path(__file__).with_name("evidence.toml")
 LEVEL = 0.90
@@ -56,6 +62,8 @@ class Case:
     horizon: int  # months after admission (after the last admission, for net_jobs_per_admitted)
     year: int | None  # calendar year of statistics over a year of the lever's payments
     shocked_sectors: tuple[int, ...] = ()  # sectors a shock of the study's scenario hits
+    seed: int = 0  # the replication's seed, for the lever's assignment draws
+    take_up: float = 1.0  # the study's take-up of the lever: the share of eligible people assigned
 
 
 def _admitted(case: Case) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -176,10 +184,20 @@ def defaulted_share_of_lent(case: Case) -> float:
 
 
 def nonparticipant_finding_change(case: Case) -> float:
-    """Percentage points: the monthly job-finding rate of unemployed people no lever admitted,
-    study run minus baseline run (negative: displacement)."""
-    d = displacement(case.base, case.study)
-    return 100 * float(d["finding_scenario"].iloc[0] - d["finding_baseline"].iloc[0]) if len(d) else np.nan
+    """Percentage points: the monthly job-finding rate of the unemployed people the lever's
+    take-up draw does not assign to it, study run minus baseline run (negative: displacement).
+
+    The non-participants are chosen before anything happens to them, as an experiment's lottery
+    chooses its controls (Crépon et al. 2013 assign a share of the eligible in each area): people
+    not admitted by the end of the run would be a choice on the outcome (those who found work
+    before the lever reached them), which makes the finding rate of that group rise with the
+    lever whatever its spill-over. The study needs a take-up below one."""
+    if case.study.paths is None or case.base.paths is None:
+        return np.nan
+    size = max(case.base.paths.size, case.study.paths.size)
+    unassigned = ~takes_up(case.seed, np.arange(size), case.lever, case.take_up)
+    change = finding_rate(case.study.paths, unassigned) - finding_rate(case.base.paths, unassigned)
+    return 100 * float(change)
 
 
 def _year_of_payments(case: Case) -> pd.DataFrame:
@@ -387,8 +405,10 @@ def evaluate(evidence: EvidenceFile, reps: Replications, levers: list[str]) -> p
     for e in (e for e in evidence.estimates if e.lever in levers):
         study = evidence.studies[e.study]
         shocked = shocked_sectors(reps.scenarios[f"study:{e.study}"])
+        take_up = getattr(getattr(reps.scenarios[f"study:{e.study}"].policies, e.lever), "take_up", 1.0)
         values = [STATISTICS[e.statistic](Case(reps.load(baseline_label(study), k), reps.load(f"study:{e.study}", k), e.lever,
-                                                e.horizon_months, e.year, shocked)) for k in range(reps.runs)]
+                                                e.horizon_months, e.year, shocked, reps.seed_of(f"study:{e.study}", k), take_up))
+                  for k in range(reps.runs)]
         mid, lo, hi = band(values, LEVEL)
         accept = (e.low - e.tolerance, e.high + e.tolerance)
         rows.append({"lever": e.lever, "study": e.study, "id": e.id, "statistic": e.statistic, "horizon_months": e.horizon_months, "year": e.year,

@@ -45,6 +45,7 @@ from .policies import REGISTRY
 from .reduce import Aggregate, Period, aggregate, calendar_years, outlays_by_year
 from .replications import Replications, RunOutput, band
 from .scenario import Scenario
+from .simulation import WorkPaths
 from .targets import evaluate as evaluate_targets
 
 #: indicator -> how a period aggregates it
@@ -168,17 +169,20 @@ def displacement(base: RunOutput, scen: RunOutput) -> pd.DataFrame:
     if base.paths is None or scen.paths is None:
         return pd.DataFrame(columns=["finding_baseline", "finding_scenario"])
     size = max(base.paths.size, scen.paths.size)
-    admitted = np.zeros(size, dtype=bool)
-    admitted[scen.admissions["worker_id"].to_numpy(dtype=np.int64)] = True
-    rates = []
-    for paths in (base.paths, scen.paths):
-        finds = exposed = 0
-        for t in range(1, len(paths.in_work)):
-            was_u = _unpack(paths.unemployed[t - 1], size) & ~admitted
-            exposed += int(was_u.sum())
-            finds += int((was_u & _unpack(paths.in_work[t], size)).sum())
-        rates.append(finds / exposed if exposed else np.nan)
-    return pd.DataFrame([{"finding_baseline": rates[0], "finding_scenario": rates[1]}])
+    others = np.ones(size, dtype=bool)
+    others[scen.admissions["worker_id"].to_numpy(dtype=np.int64)] = False
+    return pd.DataFrame([{"finding_baseline": finding_rate(base.paths, others), "finding_scenario": finding_rate(scen.paths, others)}])
+
+
+def finding_rate(paths: WorkPaths, among: np.ndarray) -> float:
+    """Pooled monthly job-finding rate of the people flagged in ``among`` (by worker id):
+    finds over person-months unemployed at the end of the month before."""
+    finds = exposed = 0
+    for t in range(1, len(paths.in_work)):  # a loop over months, not people
+        was_u = _unpack(paths.unemployed[t - 1], len(among)) & among
+        exposed += int(was_u.sum())
+        finds += int((was_u & _unpack(paths.in_work[t], len(among))).sum())
+    return finds / exposed if exposed else np.nan
 
 
 def _unpack(packed: np.ndarray, size: int) -> np.ndarray:

@@ -6,14 +6,13 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-
+from conftest import work_paths
 from lmsim.calibration import evidence, lever_fit
 from lmsim.calibration.evidence import Case
+from lmsim.policies.base import takes_up
 from lmsim.replications import RunOutput
 from lmsim.scenario import ScenarioError
 from lmsim.simulation import FirmPaths
-
-from conftest import work_paths
 
 DATES = ["2019-01", "2019-02", "2019-03", "2019-04"]
 
@@ -57,9 +56,20 @@ def test_net_jobs_per_admitted_and_displacement():
     # the last admission is in February: regular employment 11 against 10 there, 4 persons admitted
     assert case("net_jobs_per_admitted", 0) == pytest.approx(1 / 4)
     assert case("net_jobs_per_admitted", 1) == pytest.approx(3 / 4)  # March: 13 against 10
-    # non-admitted people: ids 4-7 (id 3 was admitted by another lever), unemployed all along in
-    # both runs: no finds, no change
-    assert case("nonparticipant_finding_change", 0) == 0.0
+
+
+def test_displacement_reads_the_people_the_lottery_did_not_assign():
+    # at seed 4 and take-up 0.5 the lever's take-up draw leaves ids 2, 5, 6 and 7 unassigned,
+    # whatever happens to them later
+    assert list(np.flatnonzero(~takes_up(4, np.arange(8), "training_subsidy", 0.5))) == [2, 5, 6, 7]
+    base = run([[], [2], [2, 5], [2, 5]], [0] * 4)
+    study = run([[], [0, 1, 3, 4], [0, 1, 2, 3, 4], [0, 1, 2, 3, 4]], [0] * 4)
+    # base: 1 of 4 unemployed find work in February, 1 of 3 in March, 0 of 2 in April: 2/9;
+    # study (the assigned took the jobs first): 0 of 4, 1 of 4, 0 of 3: 1/11
+    change = evidence.STATISTICS["nonparticipant_finding_change"](Case(base, study, "training_subsidy", 0, None, (), 4, 0.5))
+    assert change == pytest.approx(100 * (1 / 11 - 2 / 9))
+    # at take-up 1 everybody is assigned: there are no non-participants to read
+    assert np.isnan(evidence.STATISTICS["nonparticipant_finding_change"](Case(base, study, "training_subsidy", 0, None, (), 4, 1.0)))
 
 
 def test_net_jobs_per_million_yuan_counts_what_the_lever_paid_over_the_run():

@@ -85,6 +85,13 @@ class AppliedLeverParams(LeverParams):
     take_up: Share = param(1.0, unit="share", ref="outreach and application: a choice of the scenario", description="share of those eligible who apply")
 
 
+def takes_up(seed: int, ids: np.ndarray, lever: str, take_up: float) -> np.ndarray:
+    """Whether each agent would apply to ``lever`` at take-up ``take_up``: a draw fixed per
+    (seed, agent, lever), made before anything happens to the agent, so it assigns people to a
+    lever the way an experiment's lottery does (evaluations read it to find the non-participants)."""
+    return rng.bernoulli(seed, ids, 0, Purpose.TAKE_UP, take_up, sub=crc32(lever.encode()))
+
+
 class Lever:
     """One lever in force in a simulation: a subclass per lever, instantiated with its
     validated ``[policies.NAME]`` section."""
@@ -221,8 +228,7 @@ class Lever:
     def takes_up(self, ids: np.ndarray) -> np.ndarray:
         """Whether each agent applies: a fixed propensity per agent and lever, so the same
         people apply month after month and across scenarios (common random numbers)."""
-        take_up = getattr(self.p, "take_up", 1.0)
-        return rng.bernoulli(self.model.seed, ids, 0, Purpose.TAKE_UP, take_up, sub=self.key)
+        return takes_up(self.model.seed, ids, self.name, getattr(self.p, "take_up", 1.0))
 
     def pay(
         self,
