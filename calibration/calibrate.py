@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
+from lmsim.results_folder import atomic_write
 from lmsim.scenario import Fit, FittedParameter, ScenarioError, _read_toml, apply_overrides, resolve_path, set_path, validate_scenario
 
 from .smm import Estimate, MomentModel, Simulator, estimate
@@ -165,9 +166,11 @@ def write(result: Estimate, untargeted: pd.DataFrame, recovery: pd.DataFrame | N
     if recovery is not None:
         tables["recovery"] = recovery
     for name, table in tables.items():
-        table.to_csv(folder / f"{name}.csv", index=False)
-    (folder / "calibrated.toml").write_text(calibrated_toml(result, scenario_path, overrides, fit), encoding="utf-8")
-    (folder / "report.html").write_text(calibration_html(result, tables), encoding="utf-8")
+        atomic_write(folder / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
+    text = calibrated_toml(result, scenario_path, overrides, fit)
+    atomic_write(folder / "calibrated.toml", lambda p: p.write_text(text, encoding="utf-8"))
+    page = calibration_html(result, tables)
+    atomic_write(folder / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
 
 
 def calibrated_toml(result: Estimate, scenario_path: Path, overrides: list[str], fit: Fit | None = None) -> str:

@@ -20,7 +20,6 @@ replications meets the published interval widened by the tolerance.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,20 +27,15 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field, model_validator
+
 from lmsim.calendar import parse_month, year_of
 from lmsim.compare import finding_rate
 from lmsim.policies import REGISTRY
 from lmsim.policies.base import takes_up
 from lmsim.replications import Replications, RunOutput, band
-from lmsim.scenario import (
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    validate,
-    validate_scenario,
-)
+from lmsim.scenario import Scenario, ScenarioError, load_scenario, read_toml_file, validate, validate_scenario
 from lmsim.units import Section
-from pydantic import Field, model_validator
 
 EVIDENCE_FILE = Path(__file__).with_name("evidence.toml")
 LEVEL = 0.90
@@ -359,13 +353,7 @@ class EvidenceFile(Section):
 def load(path: str | Path = EVIDENCE_FILE) -> EvidenceFile:
     """The evidence file, validated; a bad file raises ScenarioError naming file and field."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError([f"{path}: cannot read file ({exc.strerror or exc})"]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: not valid TOML ({exc})"]) from exc
-    return validate(EvidenceFile, data, str(path))
+    return validate(EvidenceFile, read_toml_file(path), str(path))
 
 
 def studies_of(evidence: EvidenceFile, levers: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from lmsim.replications import RunOutput, run_output
+from lmsim.results_folder import atomic_write
 from lmsim.scenario import Scenario, ScenarioError
 from lmsim.simulation import Results, Simulation
 
@@ -91,8 +92,7 @@ def write_fit(result: Fit, folder: str | Path) -> list[Path]:
     tables = {"parameters": result.parameter_table(), "moments": result.moment_table(), "profiles": result.profiles}
     written = []
     for name, table in tables.items():
-        table.to_csv(folder / f"{name}.csv", index=False)
-        written.append(folder / f"{name}.csv")
+        written.append(atomic_write(folder / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False)))
     return written
 
 

@@ -37,6 +37,7 @@ from scipy.stats import qmc
 
 from lmsim.batch import ScenarioModel, Task, evaluate, local_results
 from lmsim.reduce import RunTables
+from lmsim.results_folder import digest, scenario_inputs
 from lmsim.rng import replication_seed
 from lmsim.scenario import Scenario, set_path, validate_scenario
 
@@ -83,18 +84,37 @@ class Simulator:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.cache_path = self.folder / "cache.jsonl"
         if self.cache_path.exists():
-            for line in self.cache_path.read_text().splitlines():
-                if line.strip():
-                    entry = json.loads(line)
-                    self._cache[entry["key"]] = entry["moments"]
+            self._read_cache()
         self.seeds = [replication_seed(self.seed, k) for k in range(self.replications)]
+        # what the moments depend on besides theta and the seed: a cache entry of another model
+        # (another scenario, moment, table or revision of lmsim) is never taken for this one's
+        self.tag = digest({"scenario": getattr(self.model, "base", None), "plan": repr(getattr(self.model, "moments", None)),
+                           "paths": self.record_paths, "inputs": scenario_inputs(self.model.scenario({}))})
+
+    def _read_cache(self) -> None:
+        """Take up the entries of earlier sessions; a line a killed session left half-written is
+        cut off, so the next entry starts on a line of its own."""
+        text = self.cache_path.read_text(encoding="utf-8")
+        whole = 0
+        for line in text.splitlines(keepends=True):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                break
+            if not line.endswith("\n"):
+                break
+            self._cache[entry["key"]] = entry["moments"]
+            whole += len(line.encode())
+        if whole < len(text.encode()):
+            with open(self.cache_path, "r+b") as fh:
+                fh.truncate(whole)
 
     @property
     def names(self) -> list[str]:
         return [m.name for m in self.model.moments]
 
     def _key(self, theta: np.ndarray, seed: int) -> str:
-        return json.dumps([[p.path, float(f"{v:.12g}")] for p, v in zip(self.params, theta)] + [seed])
+        return json.dumps([self.tag, *[[p.path, float(f"{v:.12g}")] for p, v in zip(self.params, theta)], seed])
 
     def runs(self, thetas: list[np.ndarray], seeds: list[int] | None = None) -> list[np.ndarray]:
         """Per theta, a (replications x moments) matrix; missing runs go to the pool."""

@@ -22,13 +22,12 @@ true = 0.35                                # optional: the value parameter recov
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lmsim.scenario import ScenarioError, validate
+from lmsim.scenario import read_toml_file, validate
 from lmsim.units import Month, Section
 
 from .moments import STATISTICS
@@ -99,13 +98,7 @@ class ParamsFile(Section):
 
 
 def _read(path: str | Path) -> dict:
-    path = Path(path)
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError([f"{path}: cannot read file ({exc.strerror or exc})"]) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: not valid TOML ({exc})"]) from exc
+    return read_toml_file(Path(path))
 
 
 def load_targets(path: str | Path) -> TargetsFile:

@@ -12,7 +12,7 @@ The results folder (``--out``) holds:
   consecutive ids is in, the block is rewritten as ``results/block-NNNNN.parquet``, sorted by
   run. The blocks depend on the runs alone, so the dataset is the same whatever the number
   of workers or the order they finish in;
-- ``manifest.jsonl``: one line per finished attempt: run, status, error, seconds, attempt.
+- ``attempts.jsonl``: one line per finished attempt: run, status, error, seconds, attempt.
 
 Memory stays bounded: at most a few runs per worker are in flight and a block is the most
 the writer ever holds. A run that raises is recorded as failed with its message and the
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -64,7 +65,8 @@ class RunPlan(Protocol):
 
 class ScenarioModel:
     """The lmsim simulation as the batch layer's model: a run's values and seed in, the
-    plan's scenario run with that seed, the plan's outputs of it out."""
+    plan's scenario run with that seed, the plan's outputs of it out. The run keeps paths
+    when ``record_paths`` says so, or its values' ``record_paths`` where they say."""
 
     def __init__(self, plan: RunPlan, record_paths: bool = False):
         self.plan, self.record_paths = plan, record_paths
@@ -72,7 +74,8 @@ class ScenarioModel:
     def __call__(self, values: dict[str, Any], seed: int) -> dict[str, Any]:
         from .simulation import Simulation
 
-        result = Simulation(self.plan.scenario(values), seed, record_paths=self.record_paths).run(progress=False)
+        record_paths = bool(values.get("record_paths", self.record_paths))
+        result = Simulation(self.plan.scenario(values), seed, record_paths=record_paths).run(progress=False)
         return self.plan.outputs(result)
 
 
@@ -181,7 +184,7 @@ class ResultStore:
         row = record["row"]
         line = {"run": row["run"], "status": row["status"], "error": row["error"].splitlines()[0] if row["error"] else "",
                 "seconds": round(record["seconds"], 3), "attempt": record["attempt"], "finished": time.time()}
-        with open(self.folder / "manifest.jsonl", "a", encoding="utf-8") as fh:
+        with open(self.folder / "attempts.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
 
 
@@ -221,6 +224,8 @@ def _atomic(path: Path, write: Callable[[str], Any]) -> None:
 def _init_worker(model: Model) -> None:
     global _MODEL
     _MODEL = model
+    # Ctrl-C reaches the whole process group: the parent stops the pool and says what was kept
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _evaluate_in_worker(task: Task) -> dict[str, Any]:
@@ -273,12 +278,25 @@ def local_results(model: Model, tasks: Iterable[Task], workers: int, max_attempt
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+#: seconds to wait for a Dask scheduler to answer before giving up
+SCHEDULER_TIMEOUT = 10
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler named by ``--scheduler`` cannot be reached."""
+
+
 def dask_results(model: Model, tasks: Iterable[Task], address: str, max_attempts: int) -> Iterator[dict[str, Any]]:
     """Evaluate tasks on the Dask cluster at ``address``. The scheduler moves the tasks of a
     worker that dies to the others (``retries`` bounds it); records come back as they finish."""
     from distributed import Client, as_completed
 
-    with Client(address, timeout="30s") as client:
+    try:
+        client = Client(address, timeout=f"{SCHEDULER_TIMEOUT}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"--scheduler {address}: no Dask scheduler answered within {SCHEDULER_TIMEOUT} s "
+                             f"({type(exc).__name__}); check the address (tcp://HOST:PORT) and that the scheduler runs") from None
+    with client:
         remote_model = client.scatter(model, broadcast=True)
         window = 4 * max(sum(client.nthreads().values()), 1)
         queue = iter(tasks)

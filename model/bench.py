@@ -132,7 +132,7 @@ def run_batch_case(points: int, size: str, workers: int) -> dict[str, float]:
         stop.set()
         sampler.join()
         assert (store.frame()["status"] == "ok").all()
-        finished = sorted(json.loads(line)["finished"] for line in open(Path(out) / "manifest.jsonl"))
+        finished = sorted(json.loads(line)["finished"] for line in open(Path(out) / "attempts.jsonl"))
     # steady throughput: runs finished after the first, over the time since it (the pool's
     # start-up and each worker's first run excluded)
     steady = (len(finished) - 1) / (finished[-1] - finished[0])

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from .batch import SchedulerError
+from .limits import MAX_PROCESSES, MAX_RUNS, check_count, check_seed
 from .rng import replication_seed
 from .scenario import ScenarioError, load_scenario, resolve_path
 
@@ -16,15 +18,21 @@ DEFAULT_PACKAGE = "huyi-package"
 
 def _run(args: argparse.Namespace) -> int:
     from . import outputs
+    from .results_folder import open_folder, scenario_inputs
     from .simulation import Simulation
 
     scenario = load_scenario(args.scenario, args.set)
     seed = scenario.scenario.seed if args.seed is None else args.seed
-    runs = []
-    for k in range(args.runs):  # bad population tables fail in the first build, before any month
-        runs.append(Simulation(scenario, replication_seed(seed, k)).run())
     out = Path(args.out or Path("results") / Path(scenario.path).stem)
-    written = outputs.write(runs, out)
+    inputs = {**scenario_inputs(scenario), "seed": seed, "runs": args.runs}
+    # about two bytes a worker-month a run: the ledger's entries, in Parquet and CSV
+    size = 2 * args.runs * scenario.population.workers * scenario.scenario.months
+    with open_folder(out, "run", inputs, resumable=False, estimate_bytes=size) as folder:
+        runs = []
+        for k in range(args.runs):  # bad population tables fail in the first build, before any month
+            runs.append(Simulation(scenario, replication_seed(seed, k)).run())
+        written = outputs.write(runs, out)
+        folder.finish(written)
     print(runs[0].summary())
     if args.runs > 1:
         rates = [r.monthly["surveyed_unemployment_rate"].iloc[-1] for r in runs]
@@ -80,27 +88,54 @@ def _compare(args: argparse.Namespace) -> int:
                 scenarios[f"{label} - {lever}"] = variant
                 attribution.setdefault(label, {})[lever] = f"{label} - {lever}"
     out = Path(args.out or Path("results") / f"compare-{'-'.join(packages)}")
-    reps = Replications(out, scenarios, args.runs, seed, draw_parameters=not args.fixed_parameters)
-    # with the parameters drawn, the baseline and packages run again with them fixed, for the
-    # band beside (attribution variants need not: the table compares the packages' bands)
-    fixed = Replications(out, {"baseline": baseline, **packages}, args.runs, seed) if reps.draw_parameters else None
-    todo = len(reps.missing()) + (len(fixed.missing()) if fixed else 0)
-    print(f"compare: {len(scenarios)} scenarios x {args.runs} runs, parameters {'drawn' if fixed else 'fixed'} "
-          f"({todo} to run) -> {out}", file=sys.stderr)
-    if not _run_all([reps, fixed], args):
-        return 1
-    comparison = compare(reps, "baseline", list(packages), attribution)
-    if fixed:
-        comparison.tables["parameter_uncertainty"] = parameter_uncertainty(comparison, compare(fixed, "baseline", list(packages)))
-        comparison.tables["parameters_drawn"] = parameters_table(scenarios)
-    command = _command_line("compare")
-    written = write_compare(comparison, Provenance(command, {"baseline": baseline, **packages}, args.runs, seed), out, args.lang)
+    compared = {"baseline": baseline, **packages}
+    with _replications_folder(out, "compare", compared, seed, args) as folder:
+        # only the baseline and packages keep paths: deadweight and displacement follow their people
+        reps = Replications(out, scenarios, args.runs, seed, record_paths=compared, draw_parameters=not args.fixed_parameters)
+        # with the parameters drawn, the baseline and packages run again with them fixed, for the
+        # band beside (attribution variants need not: the table compares the packages' bands)
+        fixed = Replications(out, compared, args.runs, seed, record_paths=False) if reps.draw_parameters else None
+        todo = len(reps.missing()) + (len(fixed.missing()) if fixed else 0)
+        print(f"compare: {len(scenarios)} scenarios x {args.runs} runs, parameters {'drawn' if fixed else 'fixed'} "
+              f"({todo} to run) -> {out}", file=sys.stderr)
+        if not _run_all([reps, fixed], args):
+            return 1
+        comparison = compare(reps, "baseline", list(packages), attribution)
+        if fixed:
+            comparison.tables["parameter_uncertainty"] = parameter_uncertainty(comparison, compare(fixed, "baseline", list(packages)))
+            comparison.tables["parameters_drawn"] = parameters_table(scenarios)
+        command = _command_line("compare")
+        written = write_compare(comparison, Provenance(command, compared, args.runs, seed), out, args.lang)
+        _finish(folder, reps, written, args.keep_runs)
     from lmsim.reports.report import headline
 
     names = {"baseline": "baseline", **{k: v.scenario.name for k, v in packages.items()}}
     print("\n".join(headline(comparison, names, "en")))
     print(f"wrote {written[0]} and {len(written) - 1} more files (tables.xlsx, CSV tables, PNG charts)")
     return 0
+
+
+def _replications_folder(out: Path, kind: str, scenarios: dict, seed: int, args: argparse.Namespace):
+    """The results folder of a compare or forecast: its fingerprint holds the scenarios (with
+    their tables' contents and lmsim's revision), the master seed and whether parameters are
+    drawn; more replications of the same inputs extend it. The space check counts the runs it
+    keeps: measured, about a byte per ten worker-months for a run with paths, 200 kB without."""
+    from .replications import scenario_hash
+    from .results_folder import open_folder
+
+    inputs = {**{f"scenario {label}": scenario_hash(s) for label, s in scenarios.items()}, "seed": seed,
+              "parameters": "fixed" if args.fixed_parameters else "drawn"}
+    worker_months = max(s.population.workers * s.scenario.months for s in scenarios.values())
+    without_paths = len(scenarios) + sum(1 for s in scenarios.values() for _, p in s.policies if p is not None)
+    size = args.runs * (len(scenarios) * worker_months // 10 + without_paths * 200_000) + 20 * 2**20
+    return open_folder(out, kind, inputs, estimate_bytes=size)
+
+
+def _finish(folder, reps, written: list[Path], keep_runs: bool) -> None:
+    """Mark the report complete; delete the runs it was made from unless asked to keep them."""
+    if not keep_runs:
+        reps.clear()
+    folder.finish(written)
 
 
 def _run_all(replications: list, args: argparse.Namespace) -> bool:
@@ -122,16 +157,18 @@ def _forecast(args: argparse.Namespace) -> int:
     seed = scenario.scenario.seed if args.seed is None else args.seed
     label = Path(args.scenario).stem
     out = Path(args.out or Path("results") / f"forecast-{label}")
-    reps = Replications(out, {label: scenario}, args.runs, seed, record_paths=False, draw_parameters=not args.fixed_parameters)
-    fixed = Replications(out, {label: scenario}, args.runs, seed, record_paths=False) if reps.draw_parameters else None
-    if not _run_all([reps, fixed], args):
-        return 1
-    result = forecast(reps, label)
-    if fixed:
-        result.tables["parameter_uncertainty"] = parameter_uncertainty(result, forecast(fixed, label))
-        result.tables["parameters_drawn"] = parameters_table({label: scenario})
-    command = _command_line("forecast")
-    written = write_forecast(result, Provenance(command, {label: scenario}, args.runs, seed), out, args.lang)
+    with _replications_folder(out, "forecast", {label: scenario}, seed, args) as folder:
+        reps = Replications(out, {label: scenario}, args.runs, seed, record_paths=False, draw_parameters=not args.fixed_parameters)
+        fixed = Replications(out, {label: scenario}, args.runs, seed, record_paths=False) if reps.draw_parameters else None
+        if not _run_all([reps, fixed], args):
+            return 1
+        result = forecast(reps, label)
+        if fixed:
+            result.tables["parameter_uncertainty"] = parameter_uncertainty(result, forecast(fixed, label))
+            result.tables["parameters_drawn"] = parameters_table({label: scenario})
+        command = _command_line("forecast")
+        written = write_forecast(result, Provenance(command, {label: scenario}, args.runs, seed), out, args.lang)
+        _finish(folder, reps, written, args.keep_runs)
     print("\n".join(forecast_headline(result, "en")))
     print(f"wrote {written[0]} and {len(written) - 1} more files (tables.xlsx, CSV tables, PNG charts)")
     return 0
@@ -140,10 +177,18 @@ def _forecast(args: argparse.Namespace) -> int:
 def _calibrate(args: argparse.Namespace) -> int:
     from lmsim.calibration.calibrate import calibrate
 
+    from .results_folder import file_digest, open_folder, scenario_inputs
+
     out = Path(args.out or Path("results") / f"calibration-{Path(args.targets).stem}")
-    c = calibrate(args.targets, args.scenario, args.params, out, recover=args.recover, workers=args.workers,
-                  replications=args.replications, design_points=args.design_points, seed=args.seed, overrides=args.set,
-                  max_evaluations=args.max_evaluations, profile_points=args.profile_points, command=_command_line("calibrate"))
+    scenario = load_scenario(args.scenario, args.set)  # checked, with its overrides, before any run
+    files = {"targets": args.targets, **({"params": args.params} if args.params else {})}
+    inputs = {**scenario_inputs(scenario), **{f"{k} file": file_digest(resolve_path(v)) for k, v in files.items()},
+              "seed": args.seed, "replications": args.replications, "recover": args.recover}
+    with open_folder(out, "calibrate", inputs, estimate_bytes=10 * 2**20) as folder:
+        c = calibrate(args.targets, args.scenario, args.params, out, recover=args.recover, workers=args.workers,
+                      replications=args.replications, design_points=args.design_points, seed=args.seed, overrides=args.set,
+                      max_evaluations=args.max_evaluations, profile_points=args.profile_points, command=_command_line("calibrate"))
+        folder.finish([p for p in out.iterdir() if p.is_file() and not p.name.startswith(".")])
     with pd_options():
         print(c.estimate.parameter_table().to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         print(c.estimate.moment_table().drop(columns=["source"]).to_string(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -158,12 +203,12 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 def _is_experiment(path: Path) -> bool:
     """An experiment file is a TOML file with an [experiment] table."""
-    import tomllib
+    from .scenario import read_toml_file
 
     try:
-        return "experiment" in tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False  # not readable or not TOML: the scenario loader says why
+        return "experiment" in read_toml_file(path)
+    except (ScenarioError, ValueError):
+        return False  # not a bounded regular TOML file: the scenario loader says why
 
 
 def _levers(args: argparse.Namespace) -> int:
@@ -182,11 +227,17 @@ def _levers(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
     from .experiment import Experiment
+    from .results_folder import digest, open_folder, scenario_inputs
 
     experiment = Experiment.from_file(args.experiment)  # a bad file fails here, before any run
     out = Path(args.out or Path("results") / Path(args.experiment).stem)
-    store = run_batch(experiment, out, workers=args.workers, scheduler=args.scheduler,
-                      retry_failed=args.retry_failed, max_attempts=args.max_attempts)
+    first = experiment.scenario(experiment.points.to_dict("records")[0])
+    inputs = {"experiment": experiment.fingerprint(), "points": digest(experiment.points.to_dict("list")), **scenario_inputs(first)}
+    # a run's row: its outputs and factor values, a few hundred bytes in Parquet
+    with open_folder(out, "batch", inputs, estimate_bytes=1_000 * experiment.n_runs) as folder:
+        store = run_batch(experiment, out, workers=args.workers, scheduler=args.scheduler,
+                          retry_failed=args.retry_failed, max_attempts=args.max_attempts)
+        folder.finish(store.files())
     frame = store.frame()
     failed = frame[frame["status"] == "failed"]
     print(f"{experiment.spec.experiment.name}: {len(frame):,} of {experiment.n_runs:,} runs in {out / 'results'}, "
@@ -194,7 +245,7 @@ def _batch(args: argparse.Namespace) -> int:
     for row in failed.head(5).itertuples():
         print(f"  run {row.run} (point {row.point}, replication {row.replication}): {row.error.splitlines()[0]}")
     if len(failed) > 5:
-        print(f"  ... and {len(failed) - 5} more in {out / 'manifest.jsonl'}")
+        print(f"  ... and {len(failed) - 5} more in {out / 'attempts.jsonl'}")
     return 0
 
 
@@ -221,6 +272,8 @@ def _evidence(args: argparse.Namespace) -> int:
     from lmsim.calibration import evidence
     from lmsim.reports.report import write_evidence
 
+    from .results_folder import file_digest, open_folder, revision
+
     path = args.file or evidence.EVIDENCE_FILE
     file = evidence.load(path)
     levers = sorted({e.lever for e in file.estimates})
@@ -235,14 +288,18 @@ def _evidence(args: argparse.Namespace) -> int:
     runs = args.runs or 8
     out = Path(args.out or Path("results") / "evidence")
     print(f"evidence: {len(levers)} lever studies x {runs} runs against their baselines -> {out}", file=sys.stderr)
-    table = evidence.run(file, levers, out, runs, args.seed, args.workers, args.scheduler, path)
+    # the studies' runs are keyed by their scenarios' digests: other levers' studies may share the folder
+    with open_folder(out, "evidence", {"evidence file": file_digest(path), "seed": args.seed, "revision": revision()}) as folder:
+        table = evidence.run(file, levers, out, runs, args.seed, args.workers, args.scheduler, path)
+        written = write_evidence(table, _command_line("evidence"), runs, args.seed, out)
+        folder.finish(written)
     with pd_options():
         shown = table.assign(published=[f"{lo:.3g} to {hi:.3g} ± {tol:.3g}" for lo, hi, tol in
                                         zip(table.published_low, table.published_high, table.tolerance)],
                              simulated=_median_and_range(table, "simulated"))
         print(shown[["lever", "id", "statistic", "horizon_months", "unit", "published", "simulated", "agree"]].to_string(index=False))
     print(f"{int(table['agree'].sum())} of {len(table)} estimates agree")
-    for path in write_evidence(table, _command_line("evidence"), runs, args.seed, out):
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -251,17 +308,20 @@ def _validate(args: argparse.Namespace) -> int:
     from lmsim.calibration import validate
     from lmsim.reports.report import validation_summary, write_validation
 
+    from .results_folder import open_folder, revision
+
     regions = args.regions or list(validate.REGIONS)
     unknown = [r for r in regions if r not in validate.REGIONS]
     if unknown:
         print(f"lmsim validate: unknown region {', '.join(unknown)}; allowed: {', '.join(validate.REGIONS)}", file=sys.stderr)
         return 2
-    if args.runs < 1:
-        print("lmsim validate: --runs must be at least 1", file=sys.stderr)
-        return 2
     out = Path(args.out or Path("results") / "validate")
     print(f"validate: {', '.join(regions)}, {args.runs} runs of each baseline -> {out}", file=sys.stderr)
-    table = validate.run(regions, args.runs, args.seed, out, args.workers)
+    # each region's moments are cached under the digest of its inputs: regions may share the folder
+    with open_folder(out, "validate", {"seed": args.seed, "revision": revision()}) as folder:
+        table = validate.run(regions, args.runs, args.seed, out, args.workers)
+        written = write_validation(table, _command_line("validate"), args.runs, args.seed, out)
+        folder.finish(written)
     with pd_options():
         shown = table.assign(published=_median_and_range(table, "published"), simulated=_median_and_range(table, "simulated"),
                              held_out=[s if t else "" for s, t in zip(_median_and_range(table, "held_out"), table["targeted"])])
@@ -269,7 +329,7 @@ def _validate(args: argparse.Namespace) -> int:
                      "held_out_inside"]].to_string(index=False))
     for region, t in table.groupby("region", sort=False):
         print(validation_summary(region, t))
-    for path in write_validation(table, _command_line("validate"), args.runs, args.seed, out):
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -288,6 +348,8 @@ def _fit_lever(args: argparse.Namespace, file, path) -> int:
     from lmsim.calibration.lever_fit import fit, summary, write_fit
     from lmsim.calibration.spec import load_params
 
+    from .results_folder import file_digest, open_folder, revision
+
     if not args.lever:
         print("lmsim evidence --fit: name the lever whose parameters to fit", file=sys.stderr)
         return 2
@@ -296,11 +358,16 @@ def _fit_lever(args: argparse.Namespace, file, path) -> int:
     out = Path(args.out or Path("results") / f"evidence-fit-{args.lever}")
     print(f"evidence --fit: {', '.join(p.path for p in params)} to {args.lever}'s estimates, {runs} replications a point -> {out}",
           file=sys.stderr)
-    result = fit(file, args.lever, params, out, runs, args.seed, args.workers, args.design, args.max_evaluations, path=path,
-                 study=args.study)
+    inputs = {"evidence file": file_digest(path), "params file": file_digest(args.fit), "lever": args.lever, "study": args.study,
+              "seed": args.seed, "replications": runs, "revision": revision()}
+    with open_folder(out, "evidence-fit", inputs) as folder:
+        result = fit(file, args.lever, params, out, runs, args.seed, args.workers, args.design, args.max_evaluations, path=path,
+                     study=args.study)
+        written = write_fit(result, out)
+        folder.finish(written)
     print(summary(result))
-    for written in write_fit(result, out):
-        print(f"wrote {written}")
+    for file in written:
+        print(f"wrote {file}")
     return 0
 
 
@@ -344,7 +411,7 @@ def parser() -> argparse.ArgumentParser:
     levers.set_defaults(func=_levers)
     batch = sub.add_parser("batch", help="run an experiment's runs on this machine or a Dask cluster; resumes where it stopped")
     batch.add_argument("experiment", help="experiment file (TOML)")
-    batch.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    batch.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
     batch.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786 (default: a local process pool)")
     batch.add_argument("--out", help="results folder (default: results/EXPERIMENT)")
     batch.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
@@ -362,7 +429,7 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--params", help="parameters to estimate (TOML with [[params]]; default: the targets file's)")
     cal.add_argument("--recover", action="store_true", help="parameter recovery: fit moments simulated at the params' true values")
     cal.add_argument("--out", help="output folder (default: results/calibration-TARGETS)")
-    cal.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    cal.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
     cal.add_argument("--replications", type=int, default=4, help="replications per parameter point, common random numbers (default 4)")
     cal.add_argument("--design-points", type=int, default=24, help="points of the global latin search (default 24)")
     cal.add_argument("--max-evaluations", type=int, default=120, help="parameter points each Levenberg-Marquardt start may run (default 120)")
@@ -380,7 +447,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--max-evaluations", type=int, default=60, help="with --fit: most points of each local search (default 60)")
     ev.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
     ev.add_argument("--out", help="output folder (default: results/evidence)")
-    ev.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    ev.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
     ev.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
     ev.set_defaults(func=_evidence)
     val = sub.add_parser("validate", help="each shipped region's baseline beside its published figures (calibration/targets/REGION.toml); HTML and CSV")
@@ -388,7 +455,7 @@ def parser() -> argparse.ArgumentParser:
     val.add_argument("--runs", type=int, default=8, help="replications of each baseline (default 8)")
     val.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
     val.add_argument("--out", help="output folder (default: results/validate)")
-    val.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    val.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
     val.set_defaults(func=_validate)
     bench = sub.add_parser("bench", help="print worker-months per second and peak memory at 100k and 1M workers")
     bench.add_argument("--case", action="append", help="run only these cases (city-100k, city-1m, steady-state-1m)")
@@ -401,22 +468,50 @@ def _replication_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runs", type=int, default=20, help="replications of each scenario (default 20)")
     p.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
     p.add_argument("--out", help="output folder (default: results/compare-SCENARIO or results/forecast-SCENARIO)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: the number of cores)")
+    p.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
     p.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="report language (default zh)")
     p.add_argument("--fixed-parameters", action="store_true",
                    help="run every replication at the fitted values; by default a scenario with a [fit] draws its fitted "
                         "parameters per replication, and the report shows the bands with them fixed beside")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="override a field of every scenario")
+    p.add_argument("--keep-runs", action="store_true",
+                   help="keep the runs in OUT/runs after the report is written (default: deleted; an interrupted job keeps them and resumes)")
+
+
+#: command-line counts and their upper bounds (lmsim.limits), checked like the same values in a file
+COUNTS = {"runs": MAX_RUNS, "workers": MAX_PROCESSES, "max_attempts": 100, "design": 10_000, "max_evaluations": 100_000,
+          "replications": MAX_RUNS, "design_points": 10_000}
+
+
+def _option_problems(args: argparse.Namespace) -> list[str]:
+    """The command line's counts and seed, with the messages a scenario file's values get."""
+    problems = []
+    for option, upper in COUNTS.items():
+        value = getattr(args, option, None)  # None: the option's default, chosen by its command
+        if value is not None:
+            problems += check_count(f"--{option.replace('_', '-')}", value, upper)
+    if getattr(args, "seed", None) is not None:
+        problems += check_seed("--seed", args.seed)
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    for option in ("runs", "workers", "max_attempts", "design", "max_evaluations"):
-        value = getattr(args, option, None)  # None: the option's default, chosen by its command
-        if value is not None and value < 1:
-            print(f"lmsim: --{option.replace('_', '-')} must be at least 1", file=sys.stderr)
-            return 2
+    problems = _option_problems(args)
+    if problems:
+        print("lmsim: invalid input, nothing was run:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    if getattr(args, "scheduler", None) and getattr(args, "workers", None) is not None:
+        print("lmsim: --workers sets the local process pool; with --scheduler the cluster's workers run the jobs: "
+              "give one of them", file=sys.stderr)
+        return 2
+    if getattr(args, "workers", 0) is None:
+        args.workers = os.cpu_count() or 1
+    from .results_folder import FolderError
+
     try:
         return args.func(args)
     except ScenarioError as exc:
@@ -424,6 +519,20 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
+    except FolderError as exc:
+        print(f"lmsim: {exc}", file=sys.stderr)
+        return 2
+    except SchedulerError as exc:
+        print(f"lmsim: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"lmsim {args.command}: interrupted; finished runs are kept in the results folder, "
+              "and the same command resumes from them", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a full disk, a folder removed under the job
+        print(f"lmsim {args.command}: could not write {exc.filename or 'results'}: {exc.strerror or exc}; what was whole is kept, "
+              "and the same command resumes once the cause is fixed", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -45,7 +45,6 @@ from .policies import REGISTRY
 from .reduce import Aggregate, Period, aggregate, calendar_years, outlays_by_year
 from .replications import Replications, RunOutput, band
 from .scenario import Scenario
-from .simulation import WorkPaths
 from .targets import evaluate as evaluate_targets
 
 #: indicator -> how a period aggregates it
@@ -174,9 +173,9 @@ def displacement(base: RunOutput, scen: RunOutput) -> pd.DataFrame:
     return pd.DataFrame([{"finding_baseline": finding_rate(base.paths, others), "finding_scenario": finding_rate(scen.paths, others)}])
 
 
-def finding_rate(paths: WorkPaths, among: np.ndarray) -> float:
-    """Pooled monthly job-finding rate of the people flagged in ``among`` (by worker id):
-    finds over person-months unemployed at the end of the month before."""
+def finding_rate(paths, among: np.ndarray) -> float:  # noqa: ANN001 (a run's WorkPaths: rules do not import the simulation)
+    """Pooled monthly job-finding rate, along a run's work ``paths``, of the people flagged in
+    ``among`` (by worker id): finds over person-months unemployed at the end of the month before."""
     finds = exposed = 0
     for t in range(1, len(paths.in_work)):  # a loop over months, not people
         was_u = _unpack(paths.unemployed[t - 1], len(among)) & among

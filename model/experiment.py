@@ -34,6 +34,7 @@ import copy
 import hashlib
 import itertools
 import json
+import math
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,10 +42,12 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from .calendar import parse_month
+from .calendar import format_month, parse_month
 from .ledger import FUND_NAMES
+from .limits import MAX_EXPERIMENT_RUNS, MAX_RUNS, Seed, check_file
 from .reduce import Aggregate, Period, RunTables, aggregate, calendar_years, indicator_series, outlay_series
-from .scenario import Scenario, ScenarioError, _read_toml, apply_overrides, resolve_path, set_path, validate, validate_scenario
+from .scenario import (Scenario, ScenarioError, _read_toml, apply_overrides, read_toml_file, resolve_path, set_path, validate,
+                       validate_scenario)
 from .targets import check_indicator
 from .units import Month, Section
 
@@ -98,7 +101,17 @@ class Output(Section):
             fund, sep, line = self.outlay.partition("/")
             if not sep or not line or fund not in FUND_NAMES.values():
                 raise ValueError(f"outlay {self.outlay!r} must read FUND/LINE (or FUND/*), FUND one of {', '.join(FUND_NAMES.values())}")
+        if self.start is not None and self.end is not None and parse_month(self.end) < parse_month(self.start):
+            raise ValueError(f"end {self.end} is before start {self.start}")
         return self
+
+    def months_outside(self, first: int, last: int) -> dict[str, list[str]]:
+        """The months this output names outside ``first``..``last`` (month indices), by field:
+        a run has no value for them."""
+        named = {"start": [self.start], "end": [self.end], "months": self.months}
+        outside = {field: [m for m in months if m is not None and not first <= parse_month(m) <= last]
+                   for field, months in named.items()}
+        return {field: months for field, months in outside.items() if months}
 
 
 class ExperimentInfo(Section):
@@ -106,10 +119,10 @@ class ExperimentInfo(Section):
     scenario: str = Field(description="base scenario: a file relative to the experiment, or a built-in name")
     set: list[str] = Field(default_factory=list, description="overrides on the base scenario, PATH=VALUE")
     design: Design = "grid"
-    samples: int = Field(0, ge=0, description="latin: points; sobol: base samples; morris: trajectories")
+    samples: int = Field(0, ge=0, le=MAX_EXPERIMENT_RUNS, description="latin: points; sobol: base samples; morris: trajectories")
     points_file: str | None = Field(None, description="design = csv: a CSV with one column per factor name")
-    replications: int = Field(1, ge=1)
-    seed: int = Field(1, ge=0, description="master seed")
+    replications: int = Field(1, ge=1, le=MAX_RUNS)
+    seed: Seed = Field(1, description="master seed")
     common_random_numbers: bool = Field(False, description="replication k has the same seed at every point")
     second_order: bool = Field(False, description="sobol: also sample for second-order indices")
     morris_levels: int = Field(4, ge=2, description="morris: levels of the grid")
@@ -153,6 +166,9 @@ class Experiment:
             where = Path(self.path).parent / e.scenario
             base = apply_overrides(_read_toml(resolve_path(where if where.exists() else e.scenario)), list(e.set))
         self.base = base
+        problems = size_problems(spec, self.path)
+        if problems:  # before sampling: a design's points are allocated at once
+            raise ScenarioError(problems)
         self.points = sample(spec, Path(self.path).parent)
         if check_points:  # off only for a model that is not a scenario (e.g. a test function)
             self._check_points()
@@ -160,15 +176,7 @@ class Experiment:
     @classmethod
     def from_file(cls, path: str | Path) -> Experiment:
         path = Path(path)
-        try:
-            import tomllib
-
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ScenarioError([f"{path}: cannot read file ({exc.strerror or exc})"]) from exc
-        except ValueError as exc:
-            raise ScenarioError([f"{path}: not valid TOML ({exc})"]) from exc
-        return cls(validate(ExperimentFile, data, str(path)), path)
+        return cls(validate(ExperimentFile, read_toml_file(path), str(path)), path)
 
     @property
     def factors(self) -> list[Factor]:
@@ -218,14 +226,55 @@ class Experiment:
         problems: list[str] = []
         for point, values in enumerate(self.points.to_dict("records")):
             try:
-                validate_scenario(self.scenario_data(values), f"{self.path} (point {point})")
+                scenario = validate_scenario(self.scenario_data(values), f"{self.path} (point {point})")
             except ScenarioError as exc:
                 problems.extend(exc.problems)
+            else:  # most points share one horizon: each problem once
+                problems.extend([p for p in self._output_problems(scenario) if p not in problems])
             if len(problems) >= 10:
                 problems.append("... (further points not checked)")
                 break
         if problems:
             raise ScenarioError(problems)
+
+    def _output_problems(self, scenario: Scenario) -> list[str]:
+        """Outputs naming months outside a point's horizon: every run would report NaN for them."""
+        first = scenario.scenario.start_month
+        last = first + scenario.scenario.months - 1
+        return [
+            f"{self.path}: field 'outputs.{name}.{field}': {', '.join(months)} outside the scenario's horizon; "
+            f"allowed: months from {format_month(first)} to {format_month(last)}"
+            for name, out in self.spec.outputs.items()
+            for field, months in out.months_outside(first, last).items()
+        ]
+
+
+def planned_points(spec: ExperimentFile) -> int | None:
+    """How many points the design will sample, computed without sampling (None for a CSV of
+    points, known once read)."""
+    e, factors = spec.experiment, spec.factors
+    if e.design == "grid":
+        return math.prod(len(f.values) for f in factors)
+    if e.design == "latin":
+        return e.samples
+    if e.design == "sobol":  # SALib's Saltelli scheme: N (D + 2), or N (2D + 2) with second order
+        return e.samples * ((2 if e.second_order else 1) * len(factors) + 2)
+    if e.design == "morris":
+        return e.samples * (len(factors) + 1)
+    return None
+
+
+def size_problems(spec: ExperimentFile, path: str, points: int | None = None) -> list[str]:
+    """The design's runs (points x replications) beyond :data:`MAX_EXPERIMENT_RUNS`, in one
+    line naming the field that sets them; ``points`` when already known (a CSV's rows)."""
+    e = spec.experiment
+    points = planned_points(spec) if points is None else points
+    if points is None or points * e.replications <= MAX_EXPERIMENT_RUNS:
+        return []
+    field = {"grid": "factors", "csv": "experiment.points_file"}.get(e.design, "experiment.samples")
+    runs = f"{points:,} points x {e.replications:,} replications = {points * e.replications:,} runs"
+    return [f"{path}: field '{field}': design {e.design} with {len(spec.factors)} factor(s) gives {runs}; "
+            f"allowed: at most {MAX_EXPERIMENT_RUNS:,} runs"]
 
 
 def sample(spec: ExperimentFile, folder: Path = Path(".")) -> pd.DataFrame:
@@ -236,6 +285,9 @@ def sample(spec: ExperimentFile, folder: Path = Path(".")) -> pd.DataFrame:
         points = pd.DataFrame(list(itertools.product(*(f.values for f in factors))), columns=names)
     elif e.design == "csv":
         points = _read_points(folder / e.points_file, names)
+        problems = size_problems(spec, str(folder / e.points_file), len(points))
+        if problems:
+            raise ScenarioError(problems)
     else:
         points = pd.DataFrame(_salib_sample(spec), columns=names)
     for f in factors:
@@ -268,6 +320,9 @@ def _salib_sample(spec: ExperimentFile) -> np.ndarray:
 
 
 def _read_points(path: Path, names: list[str]) -> pd.DataFrame:
+    problems = check_file(path, upper=None)  # a device or pipe would be read without end
+    if problems:
+        raise ScenarioError(problems)
     try:
         points = pd.read_csv(path)
     except OSError as exc:

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import rng
 from .columns import Column, Columns
+from .limits import MAX_MONTHS, MAX_WEIGHT
 from .rng import Purpose
 from .social_insurance import employer_rate, rates_in_force
 
@@ -74,7 +75,7 @@ class Workers(Columns):
 
     SCHEMA = (
         Column("id", "int64", -1, "agent id; random draws are keyed by it", "unique, >= 0"),
-        Column("weight", "float32", 1.0, "persons this agent stands for", "> 0"),
+        Column("weight", "float32", 1.0, "persons this agent stands for", f"> 0, at most {MAX_WEIGHT:,.0f}"),
         Column("age_months", "int16", 16 * 12, "age in months", "192..840"),
         Column("female", "bool", False, "sex is female", "true/false"),
         Column("education", "int8", 1, "highest (for students: planned) education", "0..5 = " + "/".join(EDUCATION)),
@@ -136,19 +137,19 @@ class Firms(Columns):
 
     SCHEMA = (
         Column("id", "int64", -1, "firm id; random draws are keyed by it", "unique, >= 0"),
-        Column("weight", "float32", 1.0, "firms this agent stands for", "> 0"),
+        Column("weight", "float32", 1.0, "firms this agent stands for", f"> 0, at most {MAX_WEIGHT:,.0f}"),
         Column("alive", "bool", True, "operating", "true/false"),
         Column("sector", "int8", 0, "sector (index in region.sectors)", "0..sectors-1"),
         Column("skill_band", "int8", 1, "skill band the firm hires in", "0..2"),
         Column("labour_intensive", "bool", False, "labour-intensive firm (劳动密集型)", "true/false"),
         Column("insures", "bool", True, "enrols its staff in social insurance", "true/false"),
         Column("scale", "float32", 1.0, "staff it wants at normal demand and cost", ">= 0"),
-        Column("demand", "float32", 0.0, "log demand relative to normal", "any"),
+        Column("demand", "float32", 0.0, "log demand relative to normal", "-3..3"),
         Column("wage", "float32", 0.0, "wage level offered, yuan a month", "> 0"),
         Column("unit_cost", "float32", 0.0, "labour cost per worker at the start, yuan a month", "> 0"),
         Column("productivity", "float32", 0.0, "revenue per worker at normal demand, yuan a month", ">= 0"),
         Column("cash", "float64", 0.0, "cash, yuan", "any"),
-        Column("cash_buffer", "float32", np.inf, "months of its normal wage bill the firm keeps as cash; profit beyond is paid out (inf: keeps all)", ">= 0"),
+        Column("cash_buffer", "float32", np.inf, "months of its normal wage bill the firm keeps as cash; profit beyond is paid out (inf: keeps all)", f"0..{MAX_MONTHS} in a table"),
         Column("employees", "int32", 0, "staff this month", ">= 0"),
         Column("payroll", "float64", 0.0, "monthly wages of its staff, yuan", ">= 0"),
         Column("insured_base", "float64", 0.0, "contribution base of its insured staff, yuan a month", ">= 0"),

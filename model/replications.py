@@ -9,30 +9,34 @@ the policies', person by person.
 With ``draw_parameters``, replication k of a scenario that has a ``[fit]`` runs at the fitted
 parameters drawn for k (:mod:`lmsim.parameter_draws`); its hash is that of the drawn scenario.
 
-Each run is stored as ``runs/<scenario hash>-<seed>.pkl`` under the output folder the moment it
-finishes; a run already there is not run again (an interrupted compare resumes, and a
-scenario shared by two commands is run once).
+Each run is kept under the output folder the moment it finishes, as ``runs/<key>/``: its tables
+in Parquet and its paths in ``.npz`` (data only: loading a run never executes code). The key is
+the digest of everything the run depends on (the resolved scenario, the contents of the tables
+it reads, lmsim's revision), its seed, and whether it kept paths, so a run already there is not
+run again (an interrupted compare resumes) and a changed input never reuses a stale run. Only
+the scenarios that person-by-person measures read keep paths (``record_paths``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import pickle
-from collections.abc import Iterator
+import os
+import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pyarrow import ArrowException
 
 from .batch import Progress, ScenarioModel, Task, dask_results, local_results
 from .parameter_draws import drawn
 from .reduce import flows_by_line
+from .results_folder import FolderError, digest, scenario_inputs
 from .rng import replication_seed
 from .scenario import Scenario
-from .simulation import FirmPaths, Results, WorkPaths
+from .simulation import ADMISSION_COLUMNS, FirmPaths, Results, WorkPaths
 
 
 @dataclass
@@ -80,19 +84,23 @@ def run_output(result: Results) -> RunOutput:
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """A hash of everything in the scenario (its file names aside): what its runs depend on."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    """A digest of everything a scenario's runs depend on: its resolved fields, the contents of
+    the tables it reads and lmsim's revision."""
+    return digest(scenario_inputs(scenario))
 
 
 class Replications:
-    """Runs of several scenarios, replication by replication, cached in ``folder/runs``."""
+    """Runs of several scenarios, replication by replication, cached in ``folder/runs``.
 
-    def __init__(self, folder: str | Path, scenarios: dict[str, Scenario], runs: int, seed: int, record_paths: bool = True,
-                 common_random_numbers: bool = True, draw_parameters: bool = False):
+    ``record_paths``: the labels whose runs keep who was in work each month and each firm's
+    staff (True: all, False: none), for deadweight, displacement and the evidence statistics."""
+
+    def __init__(self, folder: str | Path, scenarios: dict[str, Scenario], runs: int, seed: int,
+                 record_paths: bool | Iterable[str] = True, common_random_numbers: bool = True, draw_parameters: bool = False):
         self.folder = Path(folder) / "runs"
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.scenarios, self.runs, self.seed, self.record_paths = scenarios, runs, seed, record_paths
+        self.scenarios, self.runs, self.seed = scenarios, runs, seed
+        self.with_paths = set(scenarios) if record_paths is True else set(record_paths or ())
         self.crn = common_random_numbers
         self.draw_parameters = draw_parameters and any(s.fit is not None for s in scenarios.values())
         self._runs: dict[tuple[str, int], tuple[Scenario, str]] = {}
@@ -117,17 +125,19 @@ class Replications:
         return replication_seed(self.seed + 1_000_003 * list(self.scenarios).index(label), k)
 
     def path(self, label: str, k: int) -> Path:
-        return self.folder / f"{self._run(label, k)[1]}-{self.seed_of(label, k)}.pkl"
+        paths = "-paths" if label in self.with_paths else ""
+        return self.folder / f"{self._run(label, k)[1]}-{self.seed_of(label, k)}{paths}"
 
     def missing(self) -> list[tuple[str, int]]:
-        return [(label, k) for label in self.scenarios for k in range(self.runs) if not self.path(label, k).exists()]
+        return [(label, k) for label in self.scenarios for k in range(self.runs) if not self.path(label, k).is_dir()]
 
     def run(self, workers: int = 1, scheduler: str | None = None, progress: bool | None = None, max_attempts: int = 3) -> list[str]:
         """Run what is missing; return the errors of runs that failed (empty when all ran)."""
         labels = list(self.scenarios)
         todo = self.missing()
-        tasks = (Task(i, labels.index(label), k, self.seed_of(label, k), {"scenario": i}) for i, (label, k) in enumerate(todo))
-        model = ScenarioModel(ScenarioRuns([self.scenario_of(label, k) for label, k in todo]), self.record_paths)
+        tasks = (Task(i, labels.index(label), k, self.seed_of(label, k), {"scenario": i, "record_paths": label in self.with_paths})
+                 for i, (label, k) in enumerate(todo))
+        model = ScenarioModel(ScenarioRuns([self.scenario_of(label, k) for label, k in todo]))
         source = dask_results(model, tasks, scheduler, max_attempts) if scheduler else local_results(model, tasks, workers, max_attempts)
         total = len(labels) * self.runs
         bar = Progress(total, total - len(todo), "runs", progress)
@@ -137,7 +147,7 @@ class Replications:
                 row = record["row"]
                 label = labels[row["point"]]
                 if row["status"] == "ok":
-                    _atomic_pickle(self.path(label, row["replication"]), row["output"])
+                    save_run(self.path(label, row["replication"]), row["output"])
                 else:
                     errors.append(f"{label} replication {row['replication']}: {row['error']}")
                 bar.update(row["status"])
@@ -146,19 +156,59 @@ class Replications:
         return errors
 
     def load(self, label: str, k: int) -> RunOutput:
-        with open(self.path(label, k), "rb") as fh:
-            return pickle.load(fh)
+        path = self.path(label, k)
+        try:
+            return load_run(path)
+        except (OSError, ValueError, KeyError, ArrowException) as exc:  # a file altered or planted since
+            raise FolderError(f"{path}: not a run lmsim wrote ({type(exc).__name__}); "
+                              "delete that folder and run the same command again") from None
 
     def each(self, label: str) -> Iterator[RunOutput]:
         for k in range(self.runs):
             yield self.load(label, k)
 
+    def clear(self) -> None:
+        """Delete the kept runs (a finished report no longer needs them)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
 
-def _atomic_pickle(path: Path, value: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+
+_TABLES = ("monthly", "flows", "balances", "policies", "targets", "admissions", "firm_payments")
+
+
+def save_run(folder: Path, output: RunOutput) -> None:
+    """Write a run as ``folder/``: one Parquet file per table, ``paths.npz`` and
+    ``firm_paths.npz`` when it kept them. Written beside and renamed into place, so a run is
+    whole or absent."""
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for name in _TABLES:
+            frame = getattr(output, name)
+            # the people admitted are followed along paths; without them they serve nothing
+            if frame is not None and (name != "admissions" or output.paths is not None):
+                frame.to_parquet(tmp / f"{name}.parquet", index=False, compression="zstd")
+        for name in ("paths", "firm_paths"):
+            paths = getattr(output, name)
+            if paths is not None:
+                np.savez_compressed(tmp / f"{name}.npz", **paths.arrays())
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_run(folder: Path) -> RunOutput:
+    """Read a run :func:`save_run` wrote (no pickles: ``allow_pickle=False``)."""
+    tables = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").exists() else None for name in _TABLES}
+    if tables["admissions"] is None:
+        tables["admissions"] = pd.DataFrame(columns=list(ADMISSION_COLUMNS))
+    arrays = {}
+    for name, kind in (("paths", WorkPaths), ("firm_paths", FirmPaths)):
+        file = folder / f"{name}.npz"
+        if file.exists():
+            with np.load(file, allow_pickle=False) as data:
+                arrays[name] = kind.from_arrays(data)
+    return RunOutput(**tables, paths=arrays.get("paths"), firm_paths=arrays.get("firm_paths"))
 
 
 def band(values: np.ndarray | list[float], level: float = 0.90) -> tuple[float, float, float]:

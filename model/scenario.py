@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import numpy as np
-from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .calendar import format_month, parse_month
+from .limits import MAX_FIRMS, MAX_MONTHS, MAX_WEIGHT, MAX_WORKERS, MAX_YUAN, Seed, check_file
 from .policies import Policies
 from .targets import Target
 from .statistics import Statistics
@@ -53,8 +54,8 @@ class ScenarioInfo(Section):
     description: str = ""
     region: str = Field("", description="region key, e.g. huyi")
     start: Month = Field(description="first simulated month, YYYY-MM")
-    months: int = Field(gt=0, le=600, description="horizon in months")
-    seed: int = Field(1, ge=0, description="default master seed")
+    months: int = Field(gt=0, le=MAX_MONTHS, description="horizon in months")
+    seed: Seed = Field(1, description="default master seed")
 
     @property
     def start_month(self) -> int:
@@ -71,19 +72,34 @@ class Sector(Section):
     demand_volatility: NonNegative = Field(0.02, description="s.d. of the sector's monthly demand shock (log points)")
 
 
+#: the file formats of population tables, by suffix
+TABLE_FORMATS = (".csv", ".parquet")
+
+
 class Population(Section):
     """[population]: how many agents and where they come from."""
 
-    workers: int = Field(100_000, gt=0, le=5_000_000, description="worker agents to synthesise (working-age residents)")
-    firms: int = Field(5_000, gt=0, le=1_000_000, description="firm agents to synthesise")
-    weight: Positive = Field(1.0, description="persons (and firms) per agent")
+    workers: int = Field(100_000, gt=0, le=MAX_WORKERS, description="worker agents to synthesise (working-age residents)")
+    firms: int = Field(5_000, gt=0, le=MAX_FIRMS, description="firm agents to synthesise")
+    weight: Positive = Field(1.0, le=MAX_WEIGHT, description="persons (and firms) per agent")
     workers_table: str | None = Field(None, description="CSV or Parquet of workers; replaces synthesis")
     firms_table: str | None = Field(None, description="CSV or Parquet of firms; required with workers_table")
+
+    @field_validator("workers_table", "firms_table")
+    @classmethod
+    def _table_format(cls, value: str | None) -> str | None:
+        if value is not None and Path(value).suffix.lower() not in TABLE_FORMATS:
+            raise ValueError(f"unknown table format {Path(value).suffix!r} of {value!r}; allowed: CSV (.csv) or Parquet (.parquet)")
+        return value
 
     @model_validator(mode="after")
     def _tables_together(self) -> Population:
         if (self.workers_table is None) != (self.firms_table is None):
             raise ValueError("workers_table and firms_table must be given together")
+        # workers and firms share one weight: more firm agents than worker agents would mean more
+        # firms than working-age residents
+        if self.workers_table is None and self.firms > self.workers:
+            raise ValueError(f"firms = {self.firms:,} exceeds workers = {self.workers:,}; allowed: at most as many firms as workers")
         return self
 
 
@@ -123,9 +139,7 @@ class Region(Section):
             lo, _, hi = band.partition("-")
             if not (lo.isdigit() and hi.isdigit() and 16 <= int(lo) <= int(hi) <= 64):
                 raise ValueError(f"age band {band!r} must be 'a-b' with 16 <= a <= b <= 64")
-        if sum(value.values()) <= 0:
-            raise ValueError("age shares must not all be zero")
-        return value
+        return _sums_to_one(value)
 
     @field_validator("education_shares")
     @classmethod
@@ -135,9 +149,7 @@ class Region(Section):
         unknown = set(value) - set(EDUCATION)
         if unknown:
             raise ValueError(f"unknown education level(s) {sorted(unknown)}; allowed: {list(EDUCATION)}")
-        if sum(value.values()) <= 0:
-            raise ValueError("education shares must not all be zero")
-        return value
+        return _sums_to_one(value)
 
     @field_validator("insured_firm_share", "firm_size_shares")
     @classmethod
@@ -147,6 +159,32 @@ class Region(Section):
         if set(value) != set(SIZE_CLASSES):
             raise ValueError(f"keys must be exactly {list(SIZE_CLASSES)}")
         return value
+
+    @field_validator("firm_size_shares")
+    @classmethod
+    def _size_distribution(cls, value: dict[str, float]) -> dict[str, float]:
+        return _sums_to_one(value)
+
+    @field_validator("minimum_wage")
+    @classmethod
+    def _wage_floor(cls, value: float, info: ValidationInfo) -> float:
+        average = info.data.get("average_wage")  # absent when it failed its own checks
+        if average is not None and value > average:
+            raise ValueError(f"{value:g} is above average_wage {average:g}; allowed: at most the average wage")
+        return value
+
+
+#: how far shares that split a whole may sum from one
+SHARE_SUM_TOLERANCE = 1e-6
+
+
+def _sums_to_one(shares: dict[str, float]) -> dict[str, float]:
+    """``shares``, which split a whole (age bands, education levels, size classes), if they sum
+    to one."""
+    total = sum(shares.values())
+    if abs(total - 1) > SHARE_SUM_TOLERANCE:
+        raise ValueError(f"shares sum to {total:g}; allowed: shares summing to 1 (within {SHARE_SUM_TOLERANCE:g})")
+    return shares
 
 
 class ContributionRates(Section):
@@ -200,16 +238,20 @@ class UnemploymentInsurance(Section):
         return value
 
 
+#: a fund's opening balance, yuan: negative for a fund that starts in deficit
+Balance = Annotated[float, Field(ge=-MAX_YUAN, le=MAX_YUAN)]
+
+
 class Funds(Section):
     """[funds]: opening balances, yuan, and the reserves below which ``lmsim forecast``
     reports a fund as short (``[funds.reserves]``, yuan by fund name; default 0)."""
 
-    ui_fund: float = 0.0
-    employment_subsidy_fund: float = 0.0
-    guarantee_fund: float = 0.0
-    pension_fund: float = 0.0
-    medical_fund: float = 0.0
-    reserves: dict[str, NonNegative] = Field(default_factory=dict, description="yuan by fund name")
+    ui_fund: Balance = 0.0
+    employment_subsidy_fund: Balance = 0.0
+    guarantee_fund: Balance = 0.0
+    pension_fund: Balance = 0.0
+    medical_fund: Balance = 0.0
+    reserves: dict[str, Annotated[float, Field(ge=0.0, le=MAX_YUAN)]] = Field(default_factory=dict, description="yuan by fund name")
 
     @field_validator("reserves")
     @classmethod
@@ -266,12 +308,12 @@ class Behaviour(Section):
     def _buffer_table(cls, table: dict[str, float]) -> dict[str, float]:
         for months in table:
             try:
-                ok = float(months) >= 0
+                ok = 0 <= float(months) <= MAX_MONTHS  # false for "nan"; "inf" (keep all cash) is no table entry
             except ValueError:
                 ok = False
             if not ok:
-                raise ValueError(f"key {months!r} is not a number of months (0 or more)")
-        if abs(sum(table.values()) - 1) > 1e-6:
+                raise ValueError(f"key {months!r} is not a number of months (0 to {MAX_MONTHS})")
+        if abs(sum(table.values()) - 1) > SHARE_SUM_TOLERANCE:
             raise ValueError(f"shares sum to {sum(table.values()):g}, not 1")
         return table
 
@@ -438,14 +480,26 @@ def resolve_path(name: str | Path) -> Path:
     raise ScenarioError([f"{name}: no such file, and not a built-in scenario (built-in: {', '.join(available)})"])
 
 
-def _read_toml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """Read a TOML file and merge its ``base`` chain under it."""
+def read_toml_file(path: Path) -> dict[str, Any]:
+    """The data of one TOML file (a scenario, its base or shock file, an experiment), checked to
+    be a regular ``.toml`` file of bounded size before it is read."""
+    problems = check_file(path)
+    if problems:
+        raise ScenarioError(problems)
+    if path.suffix.lower() != ".toml":
+        allowed = "a scenario or experiment (.toml), or a population table checked on its own: CSV (.csv) or Parquet (.parquet)"
+        raise ScenarioError([f"{path}: unknown file format {path.suffix or '(no suffix)'!r}; allowed: {allowed}"])
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ScenarioError([f"{path}: cannot read file ({exc.strerror or exc})"]) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{path}: not valid TOML ({exc})"]) from exc
+
+
+def _read_toml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a TOML file and merge its ``base`` chain under it."""
+    data = read_toml_file(path)
     base = data.get("base")
     if base is None:
         return data
@@ -454,7 +508,11 @@ def _read_toml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     base_path = (path.parent / base).resolve()
     if base_path in seen:
         raise ScenarioError([f"{path}: field 'base': circular base chain through {base_path}"])
-    merged = _merge(_read_toml(base_path, (*seen, path.resolve())), data)
+    try:
+        base_data = _read_toml(base_path, (*seen, path.resolve()))
+    except ScenarioError as exc:  # name the file that refers to the bad one, too
+        raise ScenarioError([f"{path}: field 'base': {problem}" for problem in exc.problems]) from None
+    merged = _merge(base_data, data)
     merged.pop("base", None)
     return merged
 
@@ -477,7 +535,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     """'behaviour.quit_rate=0.01' -> (['behaviour', 'quit_rate'], 0.01); values are TOML."""
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
-        raise ScenarioError([f"--set {text!r}: expected dotted.path=value"])
+        raise ScenarioError([f"{override_source(text)}: expected PATH=VALUE, e.g. behaviour.quit_rate=0.01"])
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
@@ -485,11 +543,22 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return key.strip().split("."), value
 
 
+def override_source(text: str) -> str:
+    """How an error names the override ``text`` it comes from."""
+    return f"command line (--set {text})"
+
+
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
     for text in overrides:
         keys, value = parse_override(text)
-        set_path(data, ".".join(keys), value, f"--set {text!r}")
+        set_path(data, ".".join(keys), value, override_source(text))
     return data
+
+
+def override_sources(overrides: list[str]) -> dict[str, str]:
+    """The dotted path each override sets -> how an error names it (the last one wins, as it
+    does in :func:`apply_overrides`)."""
+    return {".".join(parse_override(text)[0]): override_source(text) for text in overrides}
 
 
 def set_path(data: dict[str, Any], path: str, value: Any, where: str = "") -> None:
@@ -508,26 +577,33 @@ def load_scenario(name: str | Path, overrides: list[str] | None = None) -> Scena
     """Read, merge, override and validate a scenario; raise ScenarioError listing every problem."""
     path = resolve_path(name)
     data = apply_overrides(_read_toml(path), overrides or [])
-    return validate_scenario(data, str(path))
+    return validate_scenario(data, str(path), override_sources(overrides or []))
 
 
-def validate_scenario(data: dict[str, Any], path: str = "<scenario>") -> Scenario:
-    scenario = validate(Scenario, data, path)
+def validate_scenario(data: dict[str, Any], path: str = "<scenario>", sources: dict[str, str] | None = None) -> Scenario:
+    """A scenario validated from ``data`` read from ``path``; ``sources`` names where the
+    fields at some dotted paths came from instead (see :func:`validate`)."""
+    scenario = validate(Scenario, data, path, sources)
     scenario._path = path
     return scenario
 
 
-def validate(model: type[M], data: dict[str, Any], path: str) -> M:
-    """``model`` validated from ``data`` read from ``path``; ScenarioError lists every problem."""
+def validate(model: type[M], data: dict[str, Any], path: str, sources: dict[str, str] | None = None) -> M:
+    """``model`` validated from ``data`` read from ``path``; ScenarioError lists every problem.
+
+    ``sources`` maps dotted paths to where their values came from (an override on the command
+    line): a problem at or under one of them names it instead of ``path``.
+    """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_describe(path, err, model) for err in exc.errors()]) from None
+        raise ScenarioError([_describe(path, err, model, sources or {}) for err in exc.errors()]) from None
 
 
-def _describe(path: str, err: dict[str, Any], root: type[BaseModel] = Scenario) -> str:
-    """One readable line per pydantic error: file, field, problem, what is allowed."""
+def _describe(path: str, err: dict[str, Any], root: type[BaseModel] = Scenario, sources: dict[str, str] | None = None) -> str:
+    """One readable line per pydantic error: file (or command line), field, problem, what is allowed."""
     loc = ".".join(str(p) for p in err["loc"] if p not in ("function-after",))
+    path = _source(path, loc, sources or {})
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         allowed = _allowed_fields(err["loc"][:-1], root)
@@ -536,6 +612,16 @@ def _describe(path: str, err: dict[str, Any], root: type[BaseModel] = Scenario) 
         msg = "required field is missing"
     got = "" if err["type"] in ("missing", "value_error") else f" (got {err.get('input')!r})"
     return f"{path}: field '{loc or '<top>'}': {msg}{got}"
+
+
+def _source(path: str, loc: str, sources: dict[str, str]) -> str:
+    """Where the value at ``loc`` came from: the override that set it or a table above it, the
+    file with the overrides inside when the problem is about a table they changed a part of."""
+    for field, where in sources.items():
+        if loc == field or loc.startswith(f"{field}."):
+            return where
+    inside = [where for field, where in sources.items() if not loc or field.startswith(f"{loc}.")]
+    return f"{path} with {', '.join(inside)}" if inside else path
 
 
 def _allowed_fields(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:

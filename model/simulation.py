@@ -24,6 +24,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
@@ -37,11 +38,20 @@ from .calendar import format_month, month_of
 from .indicators import COLUMNS, compute
 from .market import FLOWS, Market
 from .policies import POLICY_COLUMNS, PolicySet
-from .population import WORKING_STATUSES, YOUTH_BELOW_MONTHS, Firms, Separation, Status, Workers, synthesise
+from .population import (
+    WORKING_STATUSES,
+    YOUTH_BELOW_MONTHS,
+    Firms,
+    Separation,
+    Status,
+    Workers,
+    synthesise,
+)
 from .rng import Purpose
 from .scenario import Scenario, load_scenario
 from .social_insurance import SocialInsuranceAgency
 from .targets import evaluate as evaluate_targets
+
 
 class LabourMarket(Market):
     """One local labour market: the market state, the agencies as mesa agents, the levers in
@@ -161,6 +171,20 @@ class WorkPaths:
             flags[w.id[rows]] = True
             bits.append(np.packbits(flags))
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The paths as arrays for an ``.npz``: each bitmap padded to the last month's length (ids
+        a month did not have yet are not in work there either) and XOR-ed with the month before,
+        so the few people who changed leave the rest zero and the file compresses to a few
+        percent."""
+        return {"size": np.array(self.size), "in_work": _delta_bits(self.in_work), "unemployed": _delta_bits(self.unemployed)}
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> WorkPaths:
+        paths = cls()
+        paths.size = int(arrays["size"])
+        paths.in_work, paths.unemployed = list(_undelta_bits(arrays["in_work"])), list(_undelta_bits(arrays["unemployed"]))
+        return paths
+
     def flags(self, which: str, month: int, ids: np.ndarray) -> np.ndarray:
         """Whether each id was in work (``which='in_work'``) or unemployed at the end of the
         ``month``-th simulated month (0-based); ids the run never had are False."""
@@ -194,6 +218,21 @@ class FirmPaths:
         self.sector, self.weight = np.zeros(size, dtype=np.int16), np.zeros(size, dtype=np.float32)
         self.sector[f.id], self.weight[f.id] = f.sector, f.weight
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The paths as arrays for an ``.npz``: staff as changes from the month before (mostly
+        zero), cash bitmaps XOR-ed with the month before, both padded to the last month's firms."""
+        staff = _padded(self.staff)
+        return {"staff": np.diff(staff, axis=0, prepend=np.zeros((1, staff.shape[1]), dtype=staff.dtype)),
+                "short": _delta_bits(self.short), "sector": self.sector, "weight": self.weight}
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> FirmPaths:
+        paths = cls()
+        paths.staff = list(np.cumsum(arrays["staff"], axis=0, dtype=np.int32))
+        paths.short = list(_undelta_bits(arrays["short"]))
+        paths.sector, paths.weight = arrays["sector"], arrays["weight"]
+        return paths
+
     def staff_at(self, month: int, ids: np.ndarray) -> np.ndarray:
         """Staff of each firm id at the end of the ``month``-th simulated month (0-based)."""
         return _by_id(self.staff[month], ids)
@@ -205,6 +244,24 @@ class FirmPaths:
     def short_at(self, month: int, ids: np.ndarray) -> np.ndarray:
         """Whether each firm id was short of cash at the end of the ``month``-th simulated month."""
         return _by_id(np.unpackbits(self.short[month]).astype(bool), ids)
+
+
+def _padded(months: list[np.ndarray]) -> np.ndarray:
+    """Arrays of growing length, one a month, as a (months x longest) array padded with zeros."""
+    out = np.zeros((len(months), max((len(m) for m in months), default=0)), dtype=months[0].dtype if months else np.uint8)
+    for t, values in enumerate(months):  # a loop over months
+        out[t, : len(values)] = values
+    return out
+
+
+def _delta_bits(months: list[np.ndarray]) -> np.ndarray:
+    bits = _padded(months)
+    bits[1:] ^= _padded(months)[:-1]
+    return bits
+
+
+def _undelta_bits(delta: np.ndarray) -> np.ndarray:
+    return np.bitwise_xor.accumulate(delta, axis=0)
 
 
 def _by_id(values: np.ndarray, ids: np.ndarray) -> np.ndarray:

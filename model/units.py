@@ -30,9 +30,10 @@ Month = Annotated[str, AfterValidator(_month)]
 
 
 class Section(BaseModel):
-    """A table of a scenario file: unknown keys and wrong types are errors."""
+    """A table of a scenario file: unknown keys, wrong types and numbers that are not finite
+    (TOML's ``inf`` and ``nan``) are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True, allow_inf_nan=False)
 
 
 # --- parameter metadata ---------------------------------------------------------------------

@@ -18,7 +18,9 @@ from lmsim.compare import Comparison
 from lmsim.compare import __doc__ as COMPARE_METHOD
 from lmsim.forecast import Forecast
 from lmsim.forecast import __doc__ as FORECAST_METHOD
+from lmsim.outputs import formula_safe
 from lmsim.replications import scenario_hash
+from lmsim.results_folder import atomic_write
 from lmsim.scenario import Scenario
 
 from . import charts, html
@@ -57,7 +59,7 @@ def _render_all(named: list[tuple[str, charts.Chart]], folder: Path, lang: str) 
     svgs = []
     for name, chart in named:
         svg, png = charts.render(chart, lang, png_lang)
-        (folder / f"{name}.png").write_bytes(png)
+        atomic_write(folder / f"{name}.png", lambda p, b=png: p.write_bytes(b))
         svgs.append(svg)
     return svgs
 
@@ -94,8 +96,7 @@ def write_compare(c: Comparison, provenance: Provenance, out: str | Path, lang: 
                          + html.table("parameters_drawn", t["parameters_drawn"], lang)))
     sections.append((label("method", lang), html.paragraphs(COMPARE_METHOD or "")))
     page = html.page(f"{label('compare_title', lang)}: {' / '.join(names[s] for s in c.scenarios)}", lang, sections)
-    report = folder / "report.html"
-    report.write_text(page, encoding="utf-8")
+    report = atomic_write(folder / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
     csvs = write_csv(exported, folder)
     book = write_excel(exported, folder / "tables.xlsx")
     return [report, book, *csvs, *sorted(folder.glob("*.png"))]
@@ -127,8 +128,7 @@ def write_forecast(f: Forecast, provenance: Provenance, out: str | Path, lang: s
                          + html.table("parameters_drawn", t["parameters_drawn"], lang)))
     sections.append((label("method", lang), html.paragraphs(FORECAST_METHOD or "")))
     page = html.page(f"{label('forecast_title', lang)}: {scenario.scenario.name}", lang, sections)
-    report = folder / "report.html"
-    report.write_text(page, encoding="utf-8")
+    report = atomic_write(folder / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
     csvs = write_csv(dict(t), folder)
     book = write_excel(dict(t), folder / "tables.xlsx")
     return [report, book, *csvs, *sorted(folder.glob("*.png"))]
@@ -260,13 +260,11 @@ def _write_table_page(folder: Path, stem: str, title: str, table: pd.DataFrame, 
     """``STEM.csv`` (every column) and ``STEM.html``: a summary, the table's shown columns, the
     sources, the method and how to reproduce it."""
     folder.mkdir(parents=True, exist_ok=True)
-    csv = folder / f"{stem}.csv"
-    table.to_csv(csv, index=False)
+    csv = atomic_write(folder / f"{stem}.csv", lambda p: formula_safe(table).to_csv(p, index=False))
     sections = [("Summary", html.bullets(summary)), ("Table", html.table(stem, table[shown], "en")),
                 ("Sources", html.bullets(sources)), ("Method", html.paragraphs(method or "")),
                 ("Reproduce", html.reproduce([reproduce[0], ("lmsim", __version__), *reproduce[1:]]))]
-    page = folder / f"{stem}.html"
-    page.write_text(html.page(title, "en", sections), encoding="utf-8")
+    page = atomic_write(folder / f"{stem}.html", lambda p: p.write_text(html.page(title, "en", sections), encoding="utf-8"))
     return [csv, page]
 
 

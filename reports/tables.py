@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from lmsim.outputs import formula_safe
+from lmsim.results_folder import atomic_write
+
 YUAN_COLUMNS = {"baseline", "value", "change", "change_low", "change_high", "net_outlays", "net_outlays_low", "net_outlays_high",
                 "cost_per_job", "cost_per_job_low", "cost_per_job_high", "cost_per_job_of_means", "outlays", "outlays_low",
                 "outlays_high", "mean", "p05", "p25", "median", "p75", "p95", "level", "outflow"}
@@ -31,21 +34,23 @@ def write_csv(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, table in tables.items():
-        path = folder / f"{name}.csv"
-        table.to_csv(path, index=False)
-        paths.append(path)
+        paths.append(atomic_write(folder / f"{name}.csv", lambda p, t=table: formula_safe(t).to_csv(p, index=False)))
     return paths
 
 
 def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     """One sheet per table; headers carry the unit, yuan columns show thousands separators,
     shares show as percentages."""
+    return atomic_write(path, lambda p: _write_book(tables, p))
+
+
+def _write_book(tables: dict[str, pd.DataFrame], path: Path) -> None:
     from openpyxl.utils import get_column_letter
 
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in tables.items():
             headers = [f"{c} ({unit(name, c)})" if unit(name, c) else c for c in table.columns]
-            table.set_axis(headers, axis=1).to_excel(writer, sheet_name=name[:31], index=False)
+            formula_safe(table).set_axis(headers, axis=1).to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             for i, column in enumerate(table.columns, start=1):
                 kind = unit(name, column)
@@ -57,4 +62,3 @@ def write_excel(tables: dict[str, pd.DataFrame], path: Path) -> Path:
                 for cell in sheet[letter][1:]:
                     cell.number_format = fmt
             sheet.freeze_panes = "A2"
-    return path

@@ -53,7 +53,7 @@ def test_two_workers_give_the_one_worker_dataset_row_for_row(three_levers, refer
 def test_sigkill_half_way_then_resume_runs_only_the_rest(reference, tmp_path):
     command = [sys.executable, "-m", "lmsim.cli", "batch", str(THREE_LEVERS), "--workers", "2", "--out", str(tmp_path)]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    manifest = tmp_path / "manifest.jsonl"
+    manifest = tmp_path / "attempts.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and _lines(manifest) < 100:
         time.sleep(0.05)
@@ -78,7 +78,7 @@ def test_dask_worker_killed_mid_sweep_loses_and_repeats_nothing(three_levers, re
         thread = threading.Thread(target=lambda: done.update(
             store=run_batch(three_levers, tmp_path, scheduler=cluster.scheduler_address, progress=False)))
         thread.start()
-        manifest = tmp_path / "manifest.jsonl"
+        manifest = tmp_path / "attempts.jsonl"
         while _lines(manifest) < 60 and thread.is_alive():
             time.sleep(0.05)
         os.kill(pids[0], signal.SIGKILL)
@@ -101,7 +101,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(three_levers, refer
     assert failed["startups"].isna().all()
     ok = frame["status"] == "ok"
     assert frame[ok].equals(reference[ok])  # the other runs are untouched
-    manifest = [json.loads(line) for line in (tmp_path / "manifest.jsonl").read_text().splitlines()]
+    manifest = [json.loads(line) for line in (tmp_path / "attempts.jsonl").read_text().splitlines()]
     assert sum(m["status"] == "failed" for m in manifest) == len(failed)
 
 
@@ -116,7 +116,7 @@ def test_a_dead_worker_has_its_run_retried(tmp_path):
     store = run_batch(experiment, tmp_path / "out", workers=2, model=DiesOnce(tmp_path / "died", int(victim["seed"])), progress=False)
     frame = store.frame()
     assert (frame["status"] == "ok").all() and frame["y"].tolist() == [2.0 * x for x in range(12)]
-    attempts = {json.loads(line)["run"]: json.loads(line)["attempt"] for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()}
+    attempts = {json.loads(line)["run"]: json.loads(line)["attempt"] for line in (tmp_path / "out" / "attempts.jsonl").read_text().splitlines()}
     assert attempts[5] == 2
 
 

@@ -6,13 +6,15 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import work_paths
+
 from lmsim.calibration import evidence, lever_fit
 from lmsim.calibration.evidence import Case
 from lmsim.policies.base import takes_up
 from lmsim.replications import RunOutput
 from lmsim.scenario import ScenarioError
 from lmsim.simulation import FirmPaths
+
+from conftest import work_paths
 
 DATES = ["2019-01", "2019-02", "2019-03", "2019-04"]
 

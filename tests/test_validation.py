@@ -72,7 +72,8 @@ def test_unreadable_files(tmp_path):
 
 
 def test_override_is_validated_too(tmp_path):
-    fails(write(tmp_path, GOOD), "field 'population.workers'", "greater than 0", overrides=["population.workers=-5"])
+    fails(write(tmp_path, GOOD), "field 'population.workers'", "greater than 0", overrides=["population.workers=-5"],
+          named="command line (--set population.workers=-5)")
 
 
 def tables(tmp_path, workers: pd.DataFrame, firms: pd.DataFrame, suffix=".csv") -> Path:
@@ -199,7 +200,7 @@ def test_levers_command_lists_and_describes(capsys):
 
 def test_cli_evidence_refuses_bad_options_and_fit_files_before_any_run(tmp_path, capsys):
     assert main(["evidence", "--runs", "0"]) == 2
-    assert "--runs must be at least 1" in capsys.readouterr().err
+    assert "command line: field '--runs': Input should be greater than or equal to 1 (got 0)" in capsys.readouterr().err
     assert main(["evidence", "ui_refund", "--fit", str(tmp_path / "missing.toml")]) == 2
     assert "missing.toml: cannot read file" in capsys.readouterr().err
     bad = tmp_path / "params.toml"
