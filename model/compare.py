@@ -42,7 +42,7 @@ import pandas as pd
 from .calendar import parse_month
 from .parameter_draws import widening
 from .policies import REGISTRY
-from .reduce import Aggregate, Period, aggregate, calendar_years, outlays_by_year
+from .reduce import AGGREGATES, Aggregate, Period, calendar_years, outlays_by_year
 from .replications import Replications, RunOutput, band
 from .scenario import Scenario
 from .targets import evaluate as evaluate_targets
@@ -128,10 +128,17 @@ def indicator_values(monthly: pd.DataFrame) -> pd.DataFrame:
     without a value (a graduate rate before the first cohort) are left out, and so are periods
     with none (a small run in which no graduate registered). Persons in work
     are given as regular employment and programme posts, not as their sum."""
-    m = monthly.set_index("date")
-    first, last = parse_month(monthly["date"].iloc[0]), parse_month(monthly["date"].iloc[-1])
+    dates = monthly["date"].to_numpy(dtype=str)
+    first, last = parse_month(dates[0]), parse_month(dates[-1])
     periods = [*calendar_years(first, last), Period("horizon", first, last)]
-    rows = [(indicator, p.label, aggregate(m[indicator].dropna(), p, how)) for indicator, how in INDICATORS.items() for p in periods]
+    columns = {indicator: monthly[indicator].to_numpy(dtype=float) for indicator in INDICATORS}
+    rows = []
+    for p in periods:  # a loop over periods and indicators, on arrays of months
+        inside = np.isin(dates, p.dates)
+        for indicator, how in INDICATORS.items():
+            values = columns[indicator][inside]
+            values = values[~np.isnan(values)]
+            rows.append((indicator, p.label, float(AGGREGATES[how](values)) if len(values) else np.nan))
     return pd.DataFrame(rows, columns=["indicator", "period", "value"]).dropna(subset=["value"])  # a period with no value at all
 
 
@@ -285,7 +292,7 @@ def _paths(reps: Replications, labels: list[str]) -> pd.DataFrame:
     """Monthly median and 90 % band of the surveyed rate and cumulative new jobs, per scenario."""
     rows = []
     for label in labels:
-        frames = [r.monthly for r in reps.each(label)]
+        frames = [r.monthly for r in reps.each(label, ["monthly"])]
         dates = frames[0]["date"]
         for column in ("surveyed_unemployment_rate", "registered_unemployment_rate", "new_urban_jobs_cumulative"):
             stack = np.vstack([f[column].to_numpy(dtype=float) for f in frames])
@@ -298,7 +305,7 @@ def _monthly_outlays(reps: Replications, labels: list[str]) -> pd.DataFrame:
     """Mean yuan paid out a month by fund and line, per scenario (for the stacked chart)."""
     frames = []
     for label in labels:
-        flows = pd.concat([r.flows.assign(replication=k) for k, r in enumerate(reps.each(label))], ignore_index=True)
+        flows = pd.concat([r.flows.assign(replication=k) for k, r in enumerate(reps.each(label, ["flows"]))], ignore_index=True)
         mean = flows.groupby(["date", "fund", "line"], observed=True)["outflow"].sum() / reps.runs
         frames.append(mean.reset_index().assign(scenario=label))
     out = pd.concat(frames, ignore_index=True).astype({"fund": str, "line": str})
@@ -311,12 +318,11 @@ def _attribution(reps: Replications, attribution: dict[str, dict[str, str]], dea
         for lever, label in without.items():
             d_jobs, d_posts, d_out, d_new = [], [], [], []
             for k in range(reps.runs):
-                full, less = reps.load(package, k), reps.load(label, k)
-                a, b = indicator_values(full.monthly), indicator_values(less.monthly)
-                pick = lambda v, ind: float(v.query("indicator == @ind and period == 'horizon'")["value"].iloc[0])
-                d_jobs.append(pick(a, "regular_employment") - pick(b, "regular_employment"))
-                d_posts.append(pick(a, "programme_posts") - pick(b, "programme_posts"))
-                d_new.append(pick(a, "new_urban_jobs") - pick(b, "new_urban_jobs"))
+                full, less = reps.load(package, k, ["monthly", "flows"]), reps.load(label, k, ["monthly", "flows"])
+                a, b = (_over_horizon(r.monthly) for r in (full, less))
+                d_jobs.append(a["regular_employment"] - b["regular_employment"])
+                d_posts.append(a["programme_posts"] - b["programme_posts"])
+                d_new.append(a["new_urban_jobs"] - b["new_urban_jobs"])
                 d_out.append(full.flows["outflow"].sum() - less.flows["outflow"].sum())
             share = dead.query("scenario == @package and lever == @lever")["deadweight_share"]
             rows.append({
@@ -329,6 +335,13 @@ def _attribution(reps: Replications, attribution: dict[str, dict[str, str]], dea
                 "deadweight_share": float(share.iloc[0]) if len(share) else np.nan,
             })
     return pd.DataFrame(rows)
+
+
+def _over_horizon(monthly: pd.DataFrame) -> dict[str, float]:
+    """Each indicator's value over the whole run, by name."""
+    values = indicator_values(monthly)
+    horizon = values[values["period"] == "horizon"]
+    return dict(zip(horizon["indicator"], horizon["value"].astype(float)))
 
 
 def without_each_lever(scenario: Scenario) -> dict[str, Scenario]:

@@ -155,17 +155,19 @@ class Replications:
             bar.close()
         return errors
 
-    def load(self, label: str, k: int) -> RunOutput:
+    def load(self, label: str, k: int, parts: Iterable[str] | None = None) -> RunOutput:
+        """Replication k of ``label``; only the tables and paths named in ``parts`` (default:
+        all), for readers that need a run's monthly indicators or flows and not its people."""
         path = self.path(label, k)
         try:
-            return load_run(path)
+            return load_run(path, parts)
         except (OSError, ValueError, KeyError, ArrowException) as exc:  # a file altered or planted since
             raise FolderError(f"{path}: not a run lmsim wrote ({type(exc).__name__}); "
                               "delete that folder and run the same command again") from None
 
-    def each(self, label: str) -> Iterator[RunOutput]:
+    def each(self, label: str, parts: Iterable[str] | None = None) -> Iterator[RunOutput]:
         for k in range(self.runs):
-            yield self.load(label, k)
+            yield self.load(label, k, parts)
 
     def clear(self) -> None:
         """Delete the kept runs (a finished report no longer needs them)."""
@@ -197,15 +199,21 @@ def save_run(folder: Path, output: RunOutput) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def load_run(folder: Path) -> RunOutput:
-    """Read a run :func:`save_run` wrote (no pickles: ``allow_pickle=False``)."""
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") if (folder / f"{name}.parquet").exists() else None for name in _TABLES}
+def load_run(folder: Path, parts: Iterable[str] | None = None) -> RunOutput:
+    """Read a run :func:`save_run` wrote (no pickles: ``allow_pickle=False``); of its tables and
+    paths, those named in ``parts`` (default: all; the others are left empty)."""
+    wanted = set(parts) if parts is not None else {*_TABLES, "paths", "firm_paths"}
+    tables = {name: pd.read_parquet(folder / f"{name}.parquet")
+              if name in wanted and (folder / f"{name}.parquet").exists() else None for name in _TABLES}
+    for name in ("monthly", "flows", "balances", "policies", "targets"):
+        if tables[name] is None:
+            tables[name] = pd.DataFrame()
     if tables["admissions"] is None:
         tables["admissions"] = pd.DataFrame(columns=list(ADMISSION_COLUMNS))
     arrays = {}
     for name, kind in (("paths", WorkPaths), ("firm_paths", FirmPaths)):
         file = folder / f"{name}.npz"
-        if file.exists():
+        if name in wanted and file.exists():
             with np.load(file, allow_pickle=False) as data:
                 arrays[name] = kind.from_arrays(data)
     return RunOutput(**tables, paths=arrays.get("paths"), firm_paths=arrays.get("firm_paths"))

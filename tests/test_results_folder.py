@@ -189,8 +189,10 @@ def test_a_run_stopped_by_a_full_disk_says_so_in_one_line_and_completes_after(tm
     assert full.returncode == 1
     assert full.stderr.strip().splitlines()[-1].startswith("lmsim run: could not write ")
     assert "Traceback" not in full.stderr
-    assert json.loads((tmp_path / "manifest.json").read_text())["complete"] is False  # never looks done
-    assert not list(tmp_path.glob(".*.tmp"))
+    # never looks done: unclaimed when nothing was written, else claimed and marked incomplete
+    manifest = tmp_path / "manifest.json"
+    assert not manifest.exists() or json.loads(manifest.read_text())["complete"] is False
+    assert not list(tmp_path.glob(".*.tmp")) and not (tmp_path / "targets.csv").exists()
     done = lmsim(*RUN, "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "manifest.json").read_text())["complete"] is True
@@ -219,18 +221,20 @@ def test_workers_with_a_scheduler_is_refused_and_an_unreachable_scheduler_is_one
     assert cli.main([*COMPARE, "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path / "b")]) == 2
 
 
-def test_ctrl_c_stops_with_one_line_and_the_same_command_resumes(tmp_path):
-    command = [sys.executable, "-m", "lmsim.cli", *COMPARE, "--out", str(tmp_path)]
+def test_ctrl_c_stops_with_one_line_and_the_same_command_resumes(reference_compare, tmp_path):
+    command = [sys.executable, "-m", "lmsim.cli", *COMPARE, "--runs", "30", "--out", str(tmp_path)]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(5)
-    os.killpg(proc.pid, signal.SIGINT)
+    runs = tmp_path / "runs"
+    while proc.poll() is None and not (runs.exists() and any(p.name[0] != "." for p in runs.iterdir())):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole process group
     _, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:
-        pytest.skip("the compare finished before the interrupt")
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == ("lmsim compare: interrupted; finished runs are kept in the results folder, "
                                             "and the same command resumes from them")
+    kept = [p for p in runs.iterdir() if p.name[0] != "."]
+    assert kept and json.loads((tmp_path / "manifest.json").read_text())["complete"] is False
 
 
 def test_runs_are_kept_as_data_and_read_back_exactly(tmp_path):
@@ -285,3 +289,24 @@ def test_calibrate_refuses_a_folder_fitted_to_another_scenario_setting(tmp_path)
     other = lmsim(*CALIBRATE, "--set", "behaviour.quit_rate=0.05", "--out", str(tmp_path))
     assert other.returncode == 2
     assert "holds results of other inputs (scenario: changed); resuming would mix them" in other.stderr
+
+
+def test_a_batch_on_an_edited_table_is_refused_not_resumed(tmp_path):
+    from test_validation import good_tables, tables
+
+    workers, firms = good_tables()
+    tables(tmp_path, workers, firms)
+    experiment = tmp_path / "sweep.toml"
+    experiment.write_text('[experiment]\nname = "on tables"\nscenario = "s.toml"\nreplications = 2\n\n[[factors]]\n'
+                          'path = "behaviour.quit_rate"\nvalues = [0.01, 0.02]\n\n[outputs.u]\n'
+                          'indicator = "surveyed_unemployment_rate"\naggregate = "last"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    first = lmsim("batch", str(experiment), "--workers", "1", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    workers.loc[0, "wage"] = 5100.0  # the same path, other contents
+    workers.to_csv(tmp_path / "workers.csv", index=False)
+    again = lmsim("batch", str(experiment), "--workers", "1", "--out", str(out))
+    assert again.returncode == 2
+    assert again.stderr.strip() == (f"lmsim: --out {out}: holds results of other inputs ("
+                                    f"workers_table {tmp_path / 'workers.csv'}: changed); resuming would mix them: "
+                                    "choose another folder, or delete this one to start afresh")
