@@ -82,7 +82,7 @@ def _compare(args: argparse.Namespace) -> int:
     seed = baseline.scenario.seed if args.seed is None else args.seed
     scenarios = {"baseline": baseline, **packages}
     attribution: dict[str, dict[str, str]] = {}
-    if not args.no_attribution:
+    if args.attribution:
         for label, package in packages.items():
             for lever, variant in without_each_lever(package).items():
                 scenarios[f"{label} - {lever}"] = variant
@@ -139,8 +139,10 @@ def _finish(folder, reps, written: list[Path], keep_runs: bool) -> None:
 
 
 def _run_all(replications: list, args: argparse.Namespace) -> bool:
-    """Run what is missing of each set of replications (None: none); print the first failures."""
-    errors = [e for reps in replications if reps is not None for e in reps.run(workers=args.workers, scheduler=args.scheduler)]
+    """Run what is missing of the sets of replications (None: none) in one pool; print the first failures."""
+    from .replications import run_together
+
+    errors = run_together([r for r in replications if r is not None], workers=args.workers, scheduler=args.scheduler)
     for error in errors[:5]:
         print(f"lmsim: run failed: {error}", file=sys.stderr)
     return not errors
@@ -388,7 +390,8 @@ def parser() -> argparse.ArgumentParser:
     cmp.add_argument("baseline", nargs="?", default=DEFAULT_SCENARIO, help=f"baseline scenario (default: {DEFAULT_SCENARIO})")
     cmp.add_argument("scenario", nargs="*", help=f"policy scenarios (default: {DEFAULT_PACKAGE})")
     _replication_options(cmp)
-    cmp.add_argument("--no-attribution", action="store_true", help="skip the lever-by-lever attribution (one more scenario per lever)")
+    cmp.add_argument("--attribution", action=argparse.BooleanOptionalAction, default=False,
+                     help="also attribute the effects lever by lever: the package again without each lever, one more scenario per lever (default: off)")
     cmp.set_defaults(func=_compare)
     fc = sub.add_parser("forecast", help="monthly outlays per fund and line with bands, fund balances, the risk a fund runs dry")
     fc.add_argument("scenario", nargs="?", default=DEFAULT_PACKAGE, help=f"scenario (default: {DEFAULT_PACKAGE})")

@@ -24,8 +24,16 @@ class Column:
     allowed: str = ""
 
 
+#: room a column keeps for arrivals when it grows: a fifth more rows than it needs
+HEADROOM = 1.2
+
+
 class Columns:
-    """Base class: arrays named after ``SCHEMA``, grown in blocks as agents arrive."""
+    """Base class: arrays named after ``SCHEMA``, grown in blocks as agents arrive.
+
+    Each attribute is a view of the first ``size`` rows of a larger buffer, so the arrivals of
+    a month (migrants, school leavers, new firms) take rows of the buffer instead of copying
+    every column; a buffer is replaced, with room to spare, only when it is full."""
 
     SCHEMA: tuple[Column, ...] = ()
 
@@ -33,6 +41,7 @@ class Columns:
         for col in self.SCHEMA:
             setattr(self, col.name, np.full(n, col.default, dtype=col.dtype))
         self.size = n
+        self._buffers: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return self.size
@@ -41,11 +50,18 @@ class Columns:
         """Append ``k`` rows holding defaults; return their indices."""
         if k <= 0:
             return np.empty(0, dtype=np.int64)
+        n = self.size + k
         for col in self.SCHEMA:
-            old = getattr(self, col.name)
-            setattr(self, col.name, np.concatenate([old, np.full(k, col.default, dtype=col.dtype)]))
-        rows = np.arange(self.size, self.size + k)
-        self.size += k
+            current = getattr(self, col.name)
+            buffer = self._buffers.get(col.name)
+            if buffer is None or current.base is not buffer or len(buffer) < n:  # none yet, a column replaced, or full
+                buffer = np.empty(int(HEADROOM * n), dtype=col.dtype)
+                buffer[: self.size] = current
+                self._buffers[col.name] = buffer
+            buffer[self.size : n] = col.default
+            setattr(self, col.name, buffer[:n])
+        rows = np.arange(self.size, n)
+        self.size = n
         return rows
 
 

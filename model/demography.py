@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import rng
+from . import kernels, rng
 from .calendar import month_of, year_of
 from .population import SCHOOL_LEAVING_AGE, Status, draw_traits, typical_wage
 from .rng import Purpose
@@ -24,12 +24,12 @@ RETIREMENT_HARD_LIMIT = 65
 
 
 def age_and_retire(model: Market) -> None:
+    """Residents grow a month older; those reaching their retirement age (students at the hard
+    limit) retire."""
     w, demo = model.workers, model.scenario.demography
-    resident = np.flatnonzero(w.status < Status.RETIRED)
-    w.age_months[resident] += 1
-    limit = np.where(w.female[resident], demo.retirement_age_female, demo.retirement_age_male)
-    limit = np.where(w.status[resident] == Status.STUDENT, RETIREMENT_HARD_LIMIT, limit)
-    retiring = resident[w.age_months[resident] >= 12 * np.minimum(limit, RETIREMENT_HARD_LIMIT)]
+    retiring = kernels.age_residents(w.status, w.age_months, w.female, int(Status.RETIRED), int(Status.STUDENT),
+                                     12.0 * min(demo.retirement_age_female, RETIREMENT_HARD_LIMIT),
+                                     12.0 * min(demo.retirement_age_male, RETIREMENT_HARD_LIMIT), 12.0 * RETIREMENT_HARD_LIMIT)
     model.end_participation(retiring, Status.RETIRED, "retirements")
 
 

@@ -96,6 +96,26 @@ def census(status, age_months, urban_hukou, weight, young_below_months, n_status
 
 
 @njit(cache=True)
+def age_residents(status, age_months, female, retired_code, student_code, female_limit, male_limit, student_limit):
+    """Add a month to the age of every resident (status below ``retired_code``) in one pass and
+    return the rows reaching their limit in months: ``student_limit`` for students, else by sex."""
+    hit = np.zeros(status.size, dtype=np.bool_)
+    n = 0
+    for i in range(status.size):
+        if status[i] < retired_code:
+            age_months[i] += 1
+            if status[i] == student_code:
+                limit = student_limit
+            elif female[i]:
+                limit = female_limit
+            else:
+                limit = male_limit
+            hit[i] = age_months[i] >= limit
+            n += hit[i]
+    return _rows_of(hit, n)
+
+
+@njit(cache=True)
 def rows_with_status(status, code):
     """``np.flatnonzero(status == code)``: a counting pass, then a branchless fill."""
     n = 0

@@ -133,27 +133,7 @@ class Replications:
 
     def run(self, workers: int = 1, scheduler: str | None = None, progress: bool | None = None, max_attempts: int = 3) -> list[str]:
         """Run what is missing; return the errors of runs that failed (empty when all ran)."""
-        labels = list(self.scenarios)
-        todo = self.missing()
-        tasks = (Task(i, labels.index(label), k, self.seed_of(label, k), {"scenario": i, "record_paths": label in self.with_paths})
-                 for i, (label, k) in enumerate(todo))
-        model = ScenarioModel(ScenarioRuns([self.scenario_of(label, k) for label, k in todo]))
-        source = dask_results(model, tasks, scheduler, max_attempts) if scheduler else local_results(model, tasks, workers, max_attempts)
-        total = len(labels) * self.runs
-        bar = Progress(total, total - len(todo), "runs", progress)
-        errors = []
-        try:
-            for record in source:
-                row = record["row"]
-                label = labels[row["point"]]
-                if row["status"] == "ok":
-                    save_run(self.path(label, row["replication"]), row["output"])
-                else:
-                    errors.append(f"{label} replication {row['replication']}: {row['error']}")
-                bar.update(row["status"])
-        finally:
-            bar.close()
-        return errors
+        return run_together([self], workers, scheduler, progress, max_attempts)
 
     def load(self, label: str, k: int, parts: Iterable[str] | None = None) -> RunOutput:
         """Replication k of ``label``; only the tables and paths named in ``parts`` (default:
@@ -172,6 +152,32 @@ class Replications:
     def clear(self) -> None:
         """Delete the kept runs (a finished report no longer needs them)."""
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_together(sets: list[Replications], workers: int = 1, scheduler: str | None = None, progress: bool | None = None,
+                 max_attempts: int = 3) -> list[str]:
+    """Run what is missing of several sets of replications (a compare's drawn and fixed runs)
+    in one pool, so no set waits for another's last runs; return the errors of runs that failed."""
+    todo = [(reps, label, k) for reps in sets for label, k in reps.missing()]
+    tasks = (Task(i, i, k, reps.seed_of(label, k), {"scenario": i, "record_paths": label in reps.with_paths})
+             for i, (reps, label, k) in enumerate(todo))
+    model = ScenarioModel(ScenarioRuns([reps.scenario_of(label, k) for reps, label, k in todo]))
+    source = dask_results(model, tasks, scheduler, max_attempts) if scheduler else local_results(model, tasks, workers, max_attempts)
+    total = sum(len(reps.scenarios) * reps.runs for reps in sets)
+    bar = Progress(total, total - len(todo), "runs", progress)
+    errors = []
+    try:
+        for record in source:
+            row = record["row"]
+            reps, label, k = todo[row["point"]]
+            if row["status"] == "ok":
+                save_run(reps.path(label, k), row["output"])
+            else:
+                errors.append(f"{label} replication {k}: {row['error']}")
+            bar.update(row["status"])
+    finally:
+        bar.close()
+    return errors
 
 
 _TABLES = ("monthly", "flows", "balances", "policies", "targets", "admissions", "firm_payments")

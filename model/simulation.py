@@ -155,6 +155,10 @@ class LabourMarket(Market):
         f.hires_this_year[:] = 0
 
 
+#: lookup: is a status one of people in work?
+_IS_WORKING = np.isin(np.arange(len(Status)), WORKING_STATUSES)
+
+
 class WorkPaths:
     """Who was in work and who unemployed at the end of each month, as bitmaps over worker
     ids (an eighth of a byte a person-month), for person-by-person comparisons of runs."""
@@ -166,7 +170,7 @@ class WorkPaths:
 
     def record(self, w: Workers) -> None:
         self.size = max(self.size, int(w.id.max()) + 1 if len(w) else 0)
-        for bits, rows in ((self.in_work, np.isin(w.status, WORKING_STATUSES)), (self.unemployed, w.status == Status.UNEMPLOYED)):
+        for bits, rows in ((self.in_work, _IS_WORKING[w.status]), (self.unemployed, w.status == Status.UNEMPLOYED)):
             flags = np.zeros(self.size, dtype=bool)
             flags[w.id[rows]] = True
             bits.append(np.packbits(flags))

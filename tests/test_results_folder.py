@@ -223,7 +223,10 @@ def test_workers_with_a_scheduler_is_refused_and_an_unreachable_scheduler_is_one
 
 def test_ctrl_c_stops_with_one_line_and_the_same_command_resumes(reference_compare, tmp_path):
     command = [sys.executable, "-m", "lmsim.cli", *COMPARE, "--runs", "30", "--out", str(tmp_path)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # a job started in the background inherits an ignored SIGINT (as CI starts jobs): restore
+    # the terminal's default, under which Python raises KeyboardInterrupt
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     runs = tmp_path / "runs"
     while proc.poll() is None and not (runs.exists() and any(p.name[0] != "." for p in runs.iterdir())):
         time.sleep(0.05)
