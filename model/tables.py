@@ -50,7 +50,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 
 def table_kind(frame: pd.DataFrame) -> str:
-    return "workers" if "employer" in frame.columns else "firms"
+    """The kind of population a table's columns say it holds: workers when it has a column only
+    workers have (``employer``, ``age_months``, ``status``...), else firms."""
+    only_workers = {c.name for c in Workers.SCHEMA} - {c.name for c in Firms.SCHEMA}
+    return "workers" if only_workers & set(frame.columns) else "firms"
 
 
 def check_table(frame: pd.DataFrame, kind: str, path: str, n_sectors: int | None = None) -> list[str]:

@@ -145,14 +145,16 @@ def balance_fan(balances: pd.DataFrame, fund: str, reserve: float | None) -> Cha
 
 
 def lever_bars(attribution: pd.DataFrame, deadweight: pd.DataFrame, scenario: str) -> Chart:
-    """Cost per net job and deadweight share, by lever."""
+    """Cost per net job (with the attribution) and deadweight share, by lever."""
     def draw(lang: str) -> Figure:
-        fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.4))
         a = attribution[attribution["scenario"] == scenario] if len(attribution) else attribution
         if len(a):
+            fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3.4))
             left.barh(a["lever"], a["cost_per_job_of_means"].fillna(0.0), color="#1f77b4")
-        left.set_title(f"{label('cost_per_job', lang)} ({label('yuan', lang)})", fontsize=9)
-        left.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            left.set_title(f"{label('cost_per_job', lang)} ({label('yuan', lang)})", fontsize=9)
+            left.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        else:  # no attribution asked for: the deadweight alone
+            fig, right = plt.subplots(figsize=(6, 3.4))
         d = deadweight[deadweight["scenario"] == scenario] if len(deadweight) else deadweight
         if len(d):
             right.barh(d["lever"], d["deadweight_share"], color="#d62728")

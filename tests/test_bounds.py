@@ -14,22 +14,7 @@ from lmsim.experiment import Experiment
 from lmsim.scenario import ScenarioError, load_scenario
 from lmsim.tables import check_table, load_population
 
-GOOD = """
-[scenario]
-name = "t"
-start = "2019-01"
-months = 12
-
-[population]
-workers = 1000
-firms = 50
-"""
-
-
-def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from test_validation import GOOD, write
 
 
 def problems(load, *args) -> list[str]:

@@ -223,3 +223,18 @@ def test_firm_paths_keep_each_firms_staff_and_cash_shortage_by_id():
     assert paths.staff_at(0, [0, 1, 7]).tolist() == [5, 3, 0]
     assert paths.short_at(0, [0, 1, 7]).tolist() == [False, True, False]
     assert [a.tolist() for a in paths.traits([1])] == [[0], [1.0]]
+
+
+def test_columns_grow_into_spare_rows_and_keep_every_value():
+    from lmsim.population import Workers
+
+    w = Workers(3)
+    w.id[:] = [5, 6, 7]
+    assert list(w.allocate(2)) == [3, 4] and len(w) == 5
+    assert list(w.id) == [5, 6, 7, -1, -1]  # arrivals hold the column's default
+    buffer = w.id.base
+    assert len(buffer) == 6  # a fifth more rows than needed
+    w.id[3:] = [8, 9]
+    assert list(w.allocate(1)) == [5] and w.id.base is buffer  # the spare row: nothing copied
+    w.allocate(4)  # full: a larger buffer, every value kept
+    assert w.id.base is not buffer and list(w.id) == [5, 6, 7, 8, 9, -1, -1, -1, -1, -1]

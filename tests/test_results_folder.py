@@ -32,6 +32,17 @@ def lmsim(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "lmsim.cli", *args], capture_output=True, text=True, **kwargs)
 
 
+def kill_three_times(args: list[str], draws: random.Random, earliest: float, latest: float) -> None:
+    """Start ``lmsim ARGS`` three times, each killed (SIGKILL, the whole process group) after a
+    random number of seconds between ``earliest`` and ``latest``, later each time."""
+    for delay in sorted(draws.uniform(earliest, latest) for _ in range(3)):
+        proc = subprocess.Popen([sys.executable, "-m", "lmsim.cli", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def tables(folder: Path) -> dict[str, pd.DataFrame]:
     return {p.name: pd.read_csv(p) for p in sorted(folder.glob("*.csv"))}
 
@@ -120,12 +131,7 @@ def reference_compare(tmp_path_factory) -> dict[str, pd.DataFrame]:
 @pytest.mark.slow
 def test_compare_killed_at_three_random_points_resumes_to_the_same_tables(reference_compare, tmp_path):
     out = tmp_path / "compare"
-    command = [sys.executable, "-m", "lmsim.cli", *COMPARE, "--out", str(out)]
-    for delay in sorted(random.Random(14).uniform(2.0, 8.0) for _ in range(3)):
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    kill_three_times([*COMPARE, "--out", str(out)], random.Random(14), 2.0, 8.0)
     assert not list(out.rglob("*.tmp"))  # a killed write never leaves a file under its name
     done = lmsim(*COMPARE, "--out", str(out))
     assert done.returncode == 0, done.stderr
@@ -270,12 +276,7 @@ def test_calibrate_killed_at_three_random_points_resumes_to_the_same_estimates(t
     reference = lmsim(*CALIBRATE, "--out", str(tmp_path / "reference"))
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "lmsim.cli", *CALIBRATE, "--out", str(out)]
-    for delay in sorted(random.Random(141).uniform(2.5, 7.0) for _ in range(3)):
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    kill_three_times([*CALIBRATE, "--out", str(out)], random.Random(141), 2.5, 7.0)
     done = lmsim(*CALIBRATE, "--out", str(out))
     assert done.returncode == 0, done.stderr
     for name in ("parameters.csv", "moments.csv", "calibrated.toml"):
