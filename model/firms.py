@@ -148,7 +148,9 @@ def settle_accounts(model: Market, demanded: np.ndarray, employer_paid: np.ndarr
     fixed = beh.fixed_cost_share * f.productivity * f.scale
     f.cash += np.where(f.alive, revenue - f.payroll - employer_paid - fixed, 0.0)
     # a firm repaying loans or owing contributions keeps its cash (lenders and the agency come first)
-    keep = f.cash_buffer * normal_wage_bill(f, slice(None))
+    # an unlimited buffer (inf) on no wage bill is no amount (nan): such a firm pays nothing out
+    with np.errstate(invalid="ignore"):
+        keep = f.cash_buffer * normal_wage_bill(f, slice(None))
     paying_out = f.alive & (f.loans == 0) & (f.arrears == 0) & (f.cash > keep)
     f.cash[paying_out] = keep[paying_out]
     f.difficulty_months[:] = np.where(f.alive & (f.cash < 0), f.difficulty_months + 1, 0)

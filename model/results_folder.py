@@ -146,6 +146,7 @@ def open_folder(path: str | Path, kind: str, inputs: dict[str, Any], *, resumabl
         manifest = {"kind": kind, "fingerprint": digest(inputs), "inputs": inputs, "lmsim": __version__, "revision": revision(),
                     "complete": False}
         fresh = not (folder / MANIFEST).exists()
+        _remove_leftovers(folder)
         _claim(folder, manifest, resumable, option)
         _check_space(folder, estimate_bytes, option)
         yield Folder(folder, manifest)
@@ -159,13 +160,23 @@ def open_folder(path: str | Path, kind: str, inputs: dict[str, Any], *, resumabl
         lock.release()
 
 
+def _remove_leftovers(folder: Path) -> None:
+    """Delete the temporary files and run folders a killed job left (``.NAME.PID.tmp``); only
+    the lock's holder writes here, so none of them is being written."""
+    for path in folder.rglob(".*.tmp"):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def _prepare(folder: Path, option: str) -> Path:
     """Create the folder and prove it takes a file, before any work."""
     if folder.exists() and not folder.is_dir():
         raise FolderError(f"{option} {folder}: exists and is not a folder; name a folder (it is created if missing)")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test.{os.getpid()}"
+        probe = folder / f".write-test.{os.getpid()}.tmp"
         probe.write_bytes(b"lmsim")
         probe.unlink()
     except OSError as exc:
