@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .experiment import ExperimentFile, salib_problem
+from .outputs import formula_safe
+from .results_folder import atomic_write
 from .scenario import ScenarioError
 
 INDEX_COLUMNS = ("output", "method", "factor", "index", "value", "low", "high")
@@ -151,10 +153,12 @@ def write(results: str | Path, outputs: list[str] | None = None, conf_level: flo
     analysis = analyse(spec, frame, outputs, conf_level)
     folder = Path(out) if out else Path(results) / "sensitivity"
     folder.mkdir(parents=True, exist_ok=True)
-    analysis.indices.to_csv(folder / "indices.csv", index=False)
+    # output names come from the experiment file: written formula-safe, each file whole or absent
+    atomic_write(folder / "indices.csv", lambda p: formula_safe(analysis.indices).to_csv(p, index=False))
     for output, table in analysis.indices.groupby("output", sort=False):
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in output)
-        table.to_csv(folder / f"{safe}.csv", index=False)
-        sensitivity_bars(table, output, folder / f"{safe}.png")
-    (folder / "warnings.txt").write_text("\n".join(analysis.warnings) + ("\n" if analysis.warnings else ""), encoding="utf-8")
+        atomic_write(folder / f"{safe}.csv", lambda p, t=table: formula_safe(t).to_csv(p, index=False))
+        atomic_write(folder / f"{safe}.png", lambda p, t=table, o=output: sensitivity_bars(t, o, p))
+    text = "\n".join(analysis.warnings) + ("\n" if analysis.warnings else "")
+    atomic_write(folder / "warnings.txt", lambda p: p.write_text(text, encoding="utf-8"))
     return analysis

@@ -209,7 +209,7 @@ def sensitivity_bars(table: pd.DataFrame, output: str, path: Path) -> None:
     ax.axhline(0, color="black", linewidth=0.5)
     ax.legend(frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, format="png")
     plt.close(fig)
 
 

@@ -326,3 +326,20 @@ def test_a_batch_on_an_edited_table_is_refused_not_resumed(tmp_path):
     assert again.stderr.strip() == (f"lmsim: --out {out}: holds results of other inputs ("
                                     f"workers_table {tmp_path / 'workers.csv'}: changed); resuming would mix them: "
                                     "choose another folder, or delete this one to start afresh")
+
+
+def test_sensitivity_tables_keep_an_output_named_like_a_formula_as_text(tmp_path):
+    experiment = tmp_path / "sobol.toml"
+    experiment.write_text('[experiment]\nname = "tiny sobol"\nscenario = "small"\n'
+                          'set = ["population.workers=1000", "population.firms=50", "scenario.months=3"]\n'
+                          'design = "sobol"\nsamples = 8\nseed = 3\n\n'
+                          '[[factors]]\npath = "behaviour.quit_rate"\nrange = [0.005, 0.02]\n\n'
+                          '[[factors]]\npath = "behaviour.matching_efficiency"\nrange = [0.3, 0.6]\n\n'
+                          '[outputs."=evil"]\nindicator = "surveyed_unemployment_rate"\naggregate = "last"\n', encoding="utf-8")
+    from lmsim import cli
+
+    assert cli.main(["batch", str(experiment), "--workers", "1", "--out", str(tmp_path / "out")]) == 0
+    assert cli.main(["sensitivity", str(tmp_path / "out")]) == 0
+    folder = tmp_path / "out" / "sensitivity"
+    assert sorted(p.name for p in folder.iterdir()) == ["_evil.csv", "_evil.png", "indices.csv", "warnings.txt"]
+    assert set(pd.read_csv(folder / "indices.csv")["output"]) == {"'=evil"}
