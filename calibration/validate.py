@@ -22,14 +22,13 @@ inside the published range.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from lmsim.replications import band
+from lmsim.results_folder import digest
 from lmsim.scenario import Fit, Scenario, _field_at, _read_toml, apply_overrides, load_scenario, resolve_path
 
 from .smm import MomentModel, Simulator
@@ -56,8 +55,7 @@ def validate_region(region: str, runs: int, seed: int, out: str | Path, workers:
     spec = load_targets(path)
     base = apply_overrides(_read_toml(resolve_path(f"{region}-baseline")), overrides or [])
     model = MomentModel(base, spec.moments, f"{region}-baseline")
-    inputs = json.dumps({"scenario": base, "moments": [m.model_dump(mode="json") for m in spec.moments]}, sort_keys=True)
-    folder = Path(out) / region / hashlib.sha256(inputs.encode()).hexdigest()[:12]
+    folder = Path(out) / region / digest({"scenario": base, "moments": [m.model_dump(mode="json") for m in spec.moments]})
     simulated = Simulator(model, [], runs, seed, folder, workers).runs([np.zeros(0)])[0]
     scenario = model.scenario({})
     held_out = leave_one_out(model, spec.moments, simulated, scenario, region, runs, seed, folder, workers) if scenario.fit else {}

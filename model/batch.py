@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .experiment import Experiment
+from .results_folder import atomic_write
 from .scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
@@ -132,8 +133,8 @@ class ResultStore:
                 raise ScenarioError([f"{self.folder}: holds results of another experiment ({old.get('name')!r}, "
                                      f"fingerprint {old.get('fingerprint')}); choose another --out"])
             return
-        _atomic(self.folder / "runs.parquet", lambda p: self.runs.to_parquet(p, index=False))
-        _atomic(meta_path, lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
+        atomic_write(self.folder / "runs.parquet", lambda p: self.runs.to_parquet(p, index=False))
+        atomic_write(meta_path, lambda p: p.write_text(json.dumps(meta, indent=2)))
 
     def _recover(self) -> None:
         """Read what earlier sessions finished; finish compactions an interruption cut short."""
@@ -154,7 +155,7 @@ class ResultStore:
         if run in self.done:  # a retried run that had finished after all: keep the first
             return
         frame = pd.DataFrame([row])
-        _atomic(self.pending / f"run-{run:07d}.parquet", lambda p: frame.to_parquet(p, index=False))
+        atomic_write(self.pending / f"run-{run:07d}.parquet", lambda p: frame.to_parquet(p, index=False))
         self.done.add(run)
         self._compact_if_full(run // self.chunk)
 
@@ -165,7 +166,7 @@ class ResultStore:
             return
         files = [self.pending / f"run-{i:07d}.parquet" for i in ids]
         frame = canonical(pd.concat([pd.read_parquet(f) for f in files], ignore_index=True), self.factor_names)
-        _atomic(target, lambda p: frame.to_parquet(p, index=False))
+        atomic_write(target, lambda p: frame.to_parquet(p, index=False))
         for f in files:
             f.unlink()
 
@@ -209,13 +210,6 @@ def read_results(folder: str | Path) -> pd.DataFrame:
     if not files:
         return pd.DataFrame(columns=[*LEADING, *factor_names, "status", "error"])
     return canonical(pd.concat([pd.read_parquet(f) for f in files], ignore_index=True), factor_names)
-
-
-def _atomic(path: Path, write: Callable[[str], Any]) -> None:
-    """Write through a temporary file and rename: a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(str(tmp))
-    os.replace(tmp, path)
 
 
 # --- execution -----------------------------------------------------------------------------
@@ -425,7 +419,7 @@ def _forget_failed(store: ResultStore) -> None:
         block = pd.read_parquet(block_file)
         if block["run"].isin(failed).any():
             for row in block[~block["run"].isin(failed)].to_dict("records"):
-                _atomic(store.pending / f"run-{int(row['run']):07d}.parquet", lambda p, r=row: pd.DataFrame([r]).to_parquet(p, index=False))
+                atomic_write(store.pending / f"run-{int(row['run']):07d}.parquet", lambda p, r=row: pd.DataFrame([r]).to_parquet(p, index=False))
             block_file.unlink()
     for run in failed:
         (store.pending / f"run-{run:07d}.parquet").unlink(missing_ok=True)

@@ -31,9 +31,7 @@ every point shares its random draws and differences between points are the facto
 from __future__ import annotations
 
 import copy
-import hashlib
 import itertools
-import json
 import math
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +43,7 @@ from pydantic import Field, model_validator
 from .calendar import format_month, parse_month
 from .ledger import FUND_NAMES
 from .limits import MAX_EXPERIMENT_RUNS, MAX_RUNS, Seed, check_file
+from .results_folder import digest
 from .reduce import Aggregate, Period, RunTables, aggregate, calendar_years, indicator_series, outlay_series
 from .scenario import (Scenario, ScenarioError, _read_toml, apply_overrides, read_toml_file, resolve_path, set_path, validate,
                        validate_scenario)
@@ -219,8 +218,7 @@ class Experiment:
     def fingerprint(self) -> str:
         """A hash of everything that decides the runs' results: refuses to resume into the
         results of another experiment."""
-        text = json.dumps([self.spec.model_dump(mode="json"), self.base], sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return digest([self.spec.model_dump(mode="json"), self.base])
 
     def _check_points(self) -> None:
         problems: list[str] = []

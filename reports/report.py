@@ -4,7 +4,6 @@ calibration report's page; and the evidence report (``lmsim evidence``)."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from lmsim.forecast import Forecast
 from lmsim.forecast import __doc__ as FORECAST_METHOD
 from lmsim.outputs import formula_safe
 from lmsim.replications import scenario_hash
-from lmsim.results_folder import atomic_write
+from lmsim.results_folder import atomic_write, file_digest
 from lmsim.scenario import Scenario
 
 from . import charts, html
@@ -49,7 +48,7 @@ class Provenance:
 
 def file_hash(path: str) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+        return file_digest(path)
     except OSError:
         return "(not a file)"
 
