@@ -73,43 +73,29 @@ def _check(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from lmsim.reports.report import Provenance, write_compare
 
-    from .compare import compare, parameter_uncertainty, without_each_lever
-    from .parameter_draws import parameters_table
-    from .replications import Replications
+    from .compare import BASELINE, Plan, analyse
 
     baseline = load_scenario(args.baseline, args.set)  # every file is checked before any run
     packages = {Path(name).stem: load_scenario(name, args.set) for name in (args.scenario or [DEFAULT_PACKAGE])}
     seed = baseline.scenario.seed if args.seed is None else args.seed
-    scenarios = {"baseline": baseline, **packages}
-    attribution: dict[str, dict[str, str]] = {}
-    if args.attribution:
-        for label, package in packages.items():
-            for lever, variant in without_each_lever(package).items():
-                scenarios[f"{label} - {lever}"] = variant
-                attribution.setdefault(label, {})[lever] = f"{label} - {lever}"
+    # with the parameters drawn, the baseline and packages run again with them fixed, for the band beside
+    plan = Plan(baseline, packages, args.runs, seed, draw_parameters=not args.fixed_parameters,
+                fixed=not args.fixed_parameters, attribution=args.attribution)
     out = Path(args.out or Path("results") / f"compare-{'-'.join(packages)}")
-    compared = {"baseline": baseline, **packages}
+    compared = {BASELINE: baseline, **packages}
     with _replications_folder(out, "compare", compared, seed, args) as folder:
-        # only the baseline and packages keep paths: deadweight and displacement follow their people
-        reps = Replications(out, scenarios, args.runs, seed, record_paths=compared, draw_parameters=not args.fixed_parameters)
-        # with the parameters drawn, the baseline and packages run again with them fixed, for the
-        # band beside (attribution variants need not: the table compares the packages' bands)
-        fixed = Replications(out, compared, args.runs, seed, record_paths=False) if reps.draw_parameters else None
-        todo = len(reps.missing()) + (len(fixed.missing()) if fixed else 0)
-        print(f"compare: {len(scenarios)} scenarios x {args.runs} runs, parameters {'drawn' if fixed else 'fixed'} "
+        sets = plan.replications(out)
+        todo = sum(len(r.missing()) for r in sets)
+        print(f"compare: {len(sets[0].scenarios)} scenarios x {args.runs} runs, parameters {'drawn' if len(sets) > 1 else 'fixed'} "
               f"({todo} to run) -> {out}", file=sys.stderr)
-        if not _run_all([reps, fixed], args):
+        if not _run_all(sets, args):
             return 1
-        comparison = compare(reps, "baseline", list(packages), attribution)
-        if fixed:
-            comparison.tables["parameter_uncertainty"] = parameter_uncertainty(comparison, compare(fixed, "baseline", list(packages)))
-            comparison.tables["parameters_drawn"] = parameters_table(scenarios)
-        command = _command_line("compare")
-        written = write_compare(comparison, Provenance(command, compared, args.runs, seed), out, args.lang)
-        _finish(folder, reps, written, args.keep_runs)
+        comparison = analyse(plan, sets)
+        written = write_compare(comparison, Provenance(_command_line("compare"), compared, args.runs, seed), out, args.lang)
+        _finish(folder, sets[0], written, args.keep_runs)
     from lmsim.reports.report import headline
 
-    names = {"baseline": "baseline", **{k: v.scenario.name for k, v in packages.items()}}
+    names = {BASELINE: BASELINE, **{k: v.scenario.name for k, v in packages.items()}}
     print("\n".join(headline(comparison, names, "en")))
     print(f"wrote {written[0]} and {len(written) - 1} more files (tables.xlsx, CSV tables, PNG charts)")
     return 0
@@ -383,6 +369,22 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    import shiny
+
+    from .app.page import make_app
+    from .results_folder import open_folder
+
+    cache = Path(args.cache)
+    # runs are keyed by their own inputs' digest: the folder may hold any number of packages
+    with open_folder(cache, "app", {"holds": "runs keyed by their scenario's digest and seed"}, resumable=True,
+                     estimate_bytes=200 * 2**20, option="--cache"):
+        print(f"lmsim app: http://{args.host}:{args.port}/ (runs cached in {cache}; Ctrl-C stops)", file=sys.stderr)
+        shiny.run_app(make_app(cache, args.workers, args.scheduler), host=args.host, port=args.port, dev_mode=False,
+                      launch_browser=False, log_level="warning")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lmsim", description="Simulate a local labour market and the funds that pay for its policies.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -460,6 +462,13 @@ def parser() -> argparse.ArgumentParser:
     val.add_argument("--out", help="output folder (default: results/validate)")
     val.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
     val.set_defaults(func=_validate)
+    app = sub.add_parser("app", help="the dashboard in a browser: build a package, run it against its baseline, read the answer, take it away")
+    app.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    app.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine only)")
+    app.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
+    app.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
+    app.add_argument("--cache", default=str(Path("results") / "app"), help="folder of the runs the app keeps (default: results/app)")
+    app.set_defaults(func=_app)
     bench = sub.add_parser("bench", help="print worker-months per second and peak memory at 100k and 1M workers")
     bench.add_argument("--case", action="append", help="run only these cases (city-100k, city-1m, steady-state-1m)")
     bench.add_argument("--batch", action="store_true", help="instead: the batch layer's peak memory (200 and 2,000 runs) and throughput (1 and 2 workers)")

@@ -35,12 +35,13 @@ Definitions (the report states them too):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .calendar import parse_month
-from .parameter_draws import widening
+from .parameter_draws import parameters_table, widening
 from .policies import REGISTRY
 from .reduce import AGGREGATES, Aggregate, Period, calendar_years, outlays_by_year
 from .replications import Replications, RunOutput, band
@@ -62,6 +63,8 @@ INDICATORS: dict[str, Aggregate] = {
     "startups": "sum",
 }
 LEVEL = 0.90
+#: the baseline's label among a compare's scenarios
+BASELINE = "baseline"
 
 
 @dataclass
@@ -98,6 +101,69 @@ def compare(reps: Replications, baseline: str, packages: list[str], attribution:
     if attribution:
         result.tables["attribution"] = _attribution(reps, attribution, result.tables["deadweight"])
     return result
+
+
+def side_by_side(comparisons: list[Comparison]) -> Comparison:
+    """Packages compared one at a time against the same baseline runs, as one comparison: each
+    table stacked, the baseline's rows (paths, outlays by month, parameters drawn) once. Every
+    table is computed package by package, so this equals comparing them together."""
+    first = comparisons[0]
+    result = Comparison(first.baseline, [s for c in comparisons for s in c.scenarios], first.runs, first.seed)
+    for name in first.tables:
+        frames = [c.tables[name] for c in comparisons if name in c.tables]
+        stacked = pd.concat(frames, ignore_index=True)
+        if "scenario" in stacked and (stacked["scenario"] == first.baseline).any():
+            base = stacked["scenario"] == first.baseline
+            stacked = pd.concat([stacked[base].drop_duplicates(), stacked[~base]]).sort_index(kind="stable").reset_index(drop=True)
+        result.tables[name] = stacked
+    return result
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a compare runs: a baseline against packages (by label), ``runs`` replications from
+    ``seed``, the fitted parameters drawn per replication or not; with ``fixed`` the baseline and
+    packages again at the fitted values (for the band beside), with ``attribution`` each package
+    without each of its levers. ``lmsim compare`` and the dashboard both run a plan."""
+
+    baseline: Scenario
+    packages: dict[str, Scenario]
+    runs: int
+    seed: int
+    draw_parameters: bool = True
+    fixed: bool = False
+    attribution: bool = False  # also each package without each of its levers (``--attribution``)
+
+    def variants(self) -> dict[str, dict[str, str]]:
+        """{package: {lever: the label of the package without it}} when attributing."""
+        if not self.attribution:
+            return {}
+        return {label: {lever: f"{label} - {lever}" for lever in without_each_lever(p)} for label, p in self.packages.items()}
+
+    def replications(self, folder: str | Path) -> list[Replications]:
+        """The runs, as ``lmsim compare`` makes them: the baseline and packages (with paths),
+        the attribution variants, and with ``fixed`` the baseline and packages again at the
+        fitted values."""
+        compared = {BASELINE: self.baseline, **self.packages}
+        scenarios = dict(compared)
+        for label, package in self.packages.items() if self.attribution else ():
+            scenarios.update({f"{label} - {lever}": v for lever, v in without_each_lever(package).items()})
+        drawn = Replications(folder, scenarios, self.runs, self.seed, record_paths=compared, draw_parameters=self.draw_parameters)
+        sets = [drawn]
+        if self.fixed and drawn.draw_parameters:
+            sets.append(Replications(folder, compared, self.runs, self.seed, record_paths=False))
+        return sets
+
+
+
+def analyse(plan: Plan, sets: list[Replications]) -> Comparison:
+    """The compare's tables from a plan's finished runs (``sets``: :meth:`Plan.replications`)."""
+    packages = list(plan.packages)
+    comparison = compare(sets[0], BASELINE, packages, plan.variants())
+    if len(sets) > 1:
+        comparison.tables["parameter_uncertainty"] = parameter_uncertainty(comparison, compare(sets[1], BASELINE, packages))
+        comparison.tables["parameters_drawn"] = parameters_table(sets[0].scenarios)
+    return comparison
 
 
 # --- one replication ---------------------------------------------------------------------

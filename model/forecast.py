@@ -32,8 +32,8 @@ class Forecast:
 
 def forecast(reps: Replications, label: str) -> Forecast:
     scenario = reps.scenarios[label]
-    flows = pd.concat([r.flows.assign(replication=k) for k, r in enumerate(reps.each(label))], ignore_index=True)
-    balances = pd.concat([r.balances.assign(replication=k) for k, r in enumerate(reps.each(label))], ignore_index=True)
+    flows = pd.concat([r.flows.assign(replication=k) for k, r in enumerate(reps.each(label, ["flows"]))], ignore_index=True)
+    balances = pd.concat([r.balances.assign(replication=k) for k, r in enumerate(reps.each(label, ["balances"]))], ignore_index=True)
     dates = sorted(balances["date"].unique())
     result = Forecast(label, reps.runs, reps.seed)
     result.tables["monthly_outlays"] = monthly_bands(flows, dates, reps.runs)

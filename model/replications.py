@@ -22,9 +22,10 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from threading import Event
 from typing import Any
 
 import numpy as np
@@ -156,9 +157,12 @@ class Replications:
 
 
 def run_together(sets: list[Replications], workers: int = 1, scheduler: str | None = None, progress: bool | None = None,
-                 max_attempts: int = 3) -> list[str]:
+                 max_attempts: int = 3, on_run: Callable[[int, int], None] | None = None, stop: Event | None = None) -> list[str]:
     """Run what is missing of several sets of replications (a compare's drawn and fixed runs)
-    in one pool, so no set waits for another's last runs; return the errors of runs that failed."""
+    in one pool, so no set waits for another's last runs; return the errors of runs that failed.
+
+    ``on_run(done, total)`` hears of each run as it is kept (the dashboard's progress bar); once
+    ``stop`` is set no run starts, and those already kept stay kept."""
     todo = [(reps, label, k) for reps in sets for label, k in reps.missing()]
     tasks = (Task(i, i, k, reps.seed_of(label, k), {"scenario": i, "record_paths": label in reps.with_paths})
              for i, (reps, label, k) in enumerate(todo))
@@ -176,7 +180,12 @@ def run_together(sets: list[Replications], workers: int = 1, scheduler: str | No
             else:
                 errors.append(f"{label} replication {k}: {row['error']}")
             bar.update(row["status"])
+            if on_run is not None:
+                on_run(bar.done, total)
+            if stop is not None and stop.is_set():
+                break
     finally:
+        source.close()  # cancels the runs not yet started
         bar.close()
     return errors
 

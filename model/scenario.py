@@ -506,6 +506,9 @@ def _read_toml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(base, str):
         raise ScenarioError([f"{path}: field 'base': must be a file name (string), got {base!r}"])
     base_path = (path.parent / base).resolve()
+    builtin = BUILTIN_DIR / (base if base.endswith(".toml") else f"{base}.toml")
+    if not base_path.exists() and Path(base).name == base and builtin.exists():
+        base_path = builtin  # a bare name not beside the file names a built-in scenario ('huyi-baseline')
     if base_path in seen:
         raise ScenarioError([f"{path}: field 'base': circular base chain through {base_path}"])
     try:

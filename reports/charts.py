@@ -50,20 +50,25 @@ def png_language(lang: str) -> str:
 def render(chart: Chart, lang: str, png_lang: str) -> tuple[str, bytes]:
     """(SVG text, PNG bytes) of one chart."""
     families = [f for f in (cjk_font(),) if f] + ["DejaVu Sans"]
-    with plt.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
-                         "font.sans-serif": [*CJK_FAMILIES, "DejaVu Sans", "sans-serif"]}), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # glyphs matplotlib lacks: the browser draws the text
-        fig = chart(lang)
-        svg = io.StringIO()
-        fig.savefig(svg, format="svg", bbox_inches="tight")
-        plt.close(fig)
     with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": families}), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # missing-glyph warnings: the fallback is deliberate
         fig = chart(png_lang)
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
         plt.close(fig)
-    return _strip_svg_header(svg.getvalue()), png.getvalue()
+    return svg(chart, lang), png.getvalue()
+
+
+def svg(chart: Chart, lang: str) -> str:
+    """The SVG text of one chart, to inline in a page (the text drawn by the browser)."""
+    with plt.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
+                         "font.sans-serif": [*CJK_FAMILIES, "DejaVu Sans", "sans-serif"]}), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # glyphs matplotlib lacks: the browser draws the text
+        fig = chart(lang)
+        text = io.StringIO()
+        fig.savefig(text, format="svg", bbox_inches="tight")
+        plt.close(fig)
+    return _strip_svg_header(text.getvalue())
 
 
 def _strip_svg_header(svg: str) -> str:

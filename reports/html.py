@@ -22,12 +22,14 @@ th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}.chart svg{m
 """
 
 
-def page(title: str, lang: str, sections: list[tuple[str, str]]) -> str:
+def page(title: str, lang: str, sections: list[tuple[str, str]], lead: str = "", style: str = "") -> str:
+    """A whole page: the title, then ``lead`` (an HTML fragment the page opens with, such as a
+    headline panel), then each (heading, content) section; ``style`` is added to :data:`STYLE`."""
     body = "\n".join(f'<section><h2>{html.escape(heading)}</h2>\n{content}</section>' for heading, content in sections)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n"
-            f"<h1>{html.escape(title)}</h1><p class=\"small\">{stamp}</p>\n{body}\n</body></html>\n")
+            f"<title>{html.escape(title)}</title><style>{STYLE}{style}</style></head><body>\n"
+            f"<h1>{html.escape(title)}</h1><p class=\"small\">{stamp}</p>\n{lead}{chr(10) if lead else ''}{body}\n</body></html>\n")
 
 
 def charts(svgs: list[str]) -> str:

@@ -6,6 +6,8 @@ funds and ledger lines are defined beside what they name (:data:`lmsim.indicator
 
 from __future__ import annotations
 
+import re
+
 from lmsim.indicators import DEFINITIONS, DERIVED
 from lmsim.ledger import FUND_NAMES, FUND_TERMS
 from lmsim.policies import line_terms
@@ -49,6 +51,45 @@ LABELS: dict[str, tuple[str, str]] = {
     "from_parameters": ("区间宽度来自参数", "of the band's width from the parameters"),
     "net_outlays": ("净支出", "net outlays"),
     "level": ("水平", "level"),
+    # the headline panel (reports/headline.py)
+    "period": ("期间", "period"),
+    "to": ("至", " to "),
+    "year_suffix": ("年", ""),
+    "replications": ("次模拟", "replications"),
+    "interval": ("90%区间", "90 % interval"),
+    "effects_and_costs": ("相对基准情景的净效应与成本", "net effects and costs against the baseline"),
+    "no_targets": ("方案未设定目标", "the packages declare no targets"),
+    "stretch": ("力争", "stretch"),
+    "net_change_at_end": ("{}净变化(期末)", "net change in {} at the end of the period"),
+    "net_change_mean": ("{}净变化(期间平均)", "net change in the {}, mean over the period"),
+    "outlay_change_total": ("支出变化(期间合计)", "change in outlays, total over the period"),
+    "persons_unit": ("人", "persons"),
+    "pp_unit": ("个百分点", "percentage points"),
+    "attainment_legend": ("概率为达到目标的模拟次数占比。颜色: 绿色 ≥ {good}; 黄色 {fair} 至 {good}; 红色 < {fair}",
+                          ("Probability: the share of replications meeting the target. Colours: green ≥ {good}; "
+                           "amber {fair} to {good}; red < {fair}")),
+    "cost_note": (("每个净新增常规就业岗位成本 = 支出变化 ÷ 期末常规就业净变化 (均值之比; 区间为逐次模拟之比, 仅含有净新增的模拟); "
+                   "政策性岗位不计入"),
+                  ("Cost per net regular job: the change in outlays divided by the net change in regular employment at the end "
+                   "(ratio of means; its interval is over the replications' own ratios, those with net regular jobs only); "
+                   "programme posts are not counted as jobs")),
+    "interval_note": ("区间为逐次模拟(共同随机数)净效应的5%-95%分位",
+                      "intervals: 5-95 % of the replications' net effects (common random numbers)"),
+    # how a target aggregates the months of its period
+    "aggregate_sum": ("累计", "total"),
+    "aggregate_mean": ("月均", "monthly mean"),
+    "aggregate_last": ("期末", "at the end"),
+    "aggregate_min": ("月度最低", "lowest month"),
+    "aggregate_max": ("月度最高", "highest month"),
+    # a lever's monthly figures a target may name (policies.LEVER.COLUMN)
+    "policy_claims": ("申领数", "claims"),
+    "policy_recipients": ("享受人数", "recipients"),
+    "policy_paid": ("支出金额", "yuan paid"),
+    "policy_refused": ("因预算不足未获支付数", "claims refused for want of budget"),
+    "policy_refused_yuan": ("因预算不足未支付金额", "yuan refused for want of budget"),
+    "policy_entrants": ("新增人数", "newly admitted"),
+    "policy_lent": ("新增贷款额", "new loans"),
+    "policy_jobs": ("带动就业人数", "jobs at financed businesses"),
 }
 
 
@@ -71,3 +112,34 @@ def line_label(line: str, lang: str) -> str:
     ``public_welfare_posts`` is both the posts' wage line and the post holders)."""
     zh, en = line_terms().get(line, (line, line))
     return zh if lang == "zh" else en
+
+
+def lever_label(lever: str, lang: str) -> str:
+    """The name in ``lang`` of a policy lever, read off its declared ``title`` (English, with
+    the documents' Chinese term in brackets); an unknown lever is shown as it is."""
+    from lmsim.policies import REGISTRY
+
+    cls = REGISTRY.get(lever)
+    if cls is None:
+        return lever
+    title = cls.title
+    chinese = re.search(r"\(([^()]*[\u3400-\u9fff][^()]*)\)", title)
+    if lang != "zh":
+        # the English is the title without the bracketed Chinese term
+        return " ".join((title[:chinese.start()] + title[chinese.end():]).split()) if chinese else title
+    if chinese is None:
+        return title
+    bracket = chinese.group(1)
+    # a bracket quoting a whole clause is no name: a lever paying one line is called by the line
+    if ("..." in bracket or len(bracket) > 16) and len(cls.lines) == 1:
+        return next(iter(cls.lines.values()))[0]
+    return bracket.split(",")[0].strip()
+
+
+def indicator_label(indicator: str, lang: str) -> str:
+    """The name in ``lang`` of a target's indicator: a monthly column, or
+    ``policies.LEVER.COLUMN`` (a lever's monthly figure) as the lever's name and the figure's."""
+    if indicator.startswith("policies."):
+        _, lever, column = (indicator.split(".") + ["", ""])[:3]
+        return f"{lever_label(lever, lang)}: {label(f'policy_{column}', lang)}"
+    return label(indicator, lang)

@@ -23,6 +23,7 @@ from lmsim.results_folder import atomic_write, file_digest
 from lmsim.scenario import Scenario
 
 from . import charts, html
+from .headline import HEADLINE_CSS, headline_html
 from .labels import label
 from .tables import write_csv, write_excel
 
@@ -78,8 +79,10 @@ def write_compare(c: Comparison, provenance: Provenance, out: str | Path, lang: 
             named.append((f"targets_{_safe(s)}", charts.attainment_bars(t["targets"], s, names)))
     svgs = _render_all(named, folder, lang)
     exported = {k: v for k, v in t.items()}
+    # the panel names the baseline scenario itself; the charts' legends call it "baseline"
+    panel_names = {**names, c.baseline: provenance.scenarios[c.baseline].scenario.name} if c.baseline in provenance.scenarios else names
+    panel = headline_html(c, panel_names, lang, provenance.scenarios)
     sections = [
-        (label("headline", lang), html.bullets(headline(c, names, lang))),
         (label("reproduce", lang), html.reproduce(provenance.rows())),
         ("", html.charts(svgs)),
         (label("net_effects", lang), html.table("net_effects", t["net_effects"], lang)),
@@ -94,7 +97,8 @@ def write_compare(c: Comparison, provenance: Provenance, out: str | Path, lang: 
         sections.append((label("parameter_uncertainty", lang), html.table("parameter_uncertainty", t["parameter_uncertainty"], lang)
                          + html.table("parameters_drawn", t["parameters_drawn"], lang)))
     sections.append((label("method", lang), html.paragraphs(COMPARE_METHOD or "")))
-    page = html.page(f"{label('compare_title', lang)}: {' / '.join(names[s] for s in c.scenarios)}", lang, sections)
+    page = html.page(f"{label('compare_title', lang)}: {' / '.join(names[s] for s in c.scenarios)}", lang, sections,
+                     lead=panel, style=HEADLINE_CSS)
     report = atomic_write(folder / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
     csvs = write_csv(exported, folder)
     book = write_excel(exported, folder / "tables.xlsx")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lmsim.compare import compare, replication_tables
+from lmsim.compare import compare, replication_tables, side_by_side
 from lmsim.forecast import forecast
 from lmsim.replications import Replications
 from lmsim.scenario import load_scenario
@@ -223,6 +223,17 @@ def test_public_welfare_posts_alone_raise_programme_posts_and_not_regular_employ
     lines = headline(c, {"posts": "posts"}, "en")
     assert any(line.startswith("posts: regular employment ") for line in lines)
     assert any(line.startswith("posts: programme posts ") for line in lines)
+
+
+def test_packages_compared_one_at_a_time_side_by_side_equal_comparing_them_together(programmes):
+    together = compare(programmes, "baseline", ["posts", "export"])
+    apart = side_by_side([compare(programmes, "baseline", ["posts"]), compare(programmes, "baseline", ["export"])])
+    assert apart.scenarios == ["posts", "export"] and set(apart.tables) == set(together.tables)
+    for name, table in together.tables.items():
+        keys = [c for c in ("scenario", "indicator", "target", "fund", "line", "lever", "period", "date") if c in table]
+        pd.testing.assert_frame_equal(apart.tables[name].sort_values(keys).reset_index(drop=True),
+                                      table.sort_values(keys).reset_index(drop=True), check_dtype=False)
+    assert (apart.tables["paths"]["scenario"] == "baseline").sum() == (together.tables["paths"]["scenario"] == "baseline").sum() > 0
 
 
 def test_organised_labour_export_is_transferred_employment_in_the_net_effects(programmes):

@@ -1,0 +1,109 @@
+"""The dashboard's compares, run in the background: each a thread that runs the missing
+replications through the batch layer (a local process pool or a Dask scheduler) and then
+analyses them with :func:`lmsim.compare.compare`, the function ``lmsim compare`` uses, so the
+page shows the figures the command prints.
+
+Runs are kept in the app's cache folder under the key :class:`lmsim.replications.Replications`
+gives them (the digest of the resolved scenario, its tables and lmsim's revision, the seed and
+the parameter draw), so a baseline's replications serve every package compared with it, and an
+unchanged package re-run is only its analysis.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..compare import Comparison, Plan, analyse
+from ..replications import Replications, run_together
+from ..results_folder import digest
+
+
+@dataclass
+class Job:
+    """A compare running in a thread: its progress, and its result or error once it ends."""
+
+    plan: Plan
+    cache: Path
+    workers: int | None
+    scheduler: str | None
+    done: int = 0
+    total: int = 0
+    state: str = "running"  # running, done, cancelled, failed
+    error: str = ""
+    result: Comparison | None = None
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _first_done: int | None = None
+
+    def start(self) -> Job:
+        self._thread = threading.Thread(target=self._work, name="lmsim-compare", daemon=True)
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Start no more runs; those finished stay in the cache."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def seconds_left(self) -> float | None:
+        """From the pace of the runs done since the job started; None before the first."""
+        new = self.done - (self._first_done or 0)
+        if new <= 0:
+            return None
+        return (self.total - self.done) * (time.monotonic() - self.started) / new
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._first_done is None:
+            self._first_done = done - 1
+        self.done, self.total = done, total
+
+    def _work(self) -> None:
+        try:
+            sets = self.plan.replications(self.cache)
+            self.total = sum(len(r.scenarios) * r.runs for r in sets)
+            self.done = self.total - sum(len(r.missing()) for r in sets)
+            self._first_done = self.done
+            errors = run_together(sets, workers=self.workers or 1, scheduler=self.scheduler, progress=False,
+                                  on_run=self._progress, stop=self._stop)
+            if self._stop.is_set():
+                self.state = "cancelled"
+                return
+            if errors:
+                self.state, self.error = "failed", errors[0]
+                return
+            self.result = analysed(self.plan, sets)
+            self.state = "done"
+        except Exception as exc:  # shown on the page, not lost in a thread
+            self.state, self.error = "failed", f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        finally:
+            self.finished = time.monotonic()
+
+
+#: comparisons already made, by the digest of the runs and labels they come from (the most recent kept)
+_ANALYSED: OrderedDict[str, Comparison] = OrderedDict()
+KEEP_ANALYSED = 32
+
+
+def analysed(plan: Plan, sets: list[Replications]) -> Comparison:
+    """:func:`analyse`, remembered: an unchanged package re-run, or packages shown side by side
+    again, answer at once."""
+    key = digest([[r.path(label, k).name for label in r.scenarios for k in range(r.runs)] for r in sets] + [list(r.scenarios) for r in sets])
+    if key not in _ANALYSED:
+        _ANALYSED[key] = analyse(plan, sets)
+        while len(_ANALYSED) > KEEP_ANALYSED:
+            _ANALYSED.popitem(last=False)
+    _ANALYSED.move_to_end(key)
+    return _ANALYSED[key]
+
+
