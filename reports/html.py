@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 
-from .labels import label
+from .labels import UNITS, column_label, label, line_label, lever_label
 from .tables import unit
 
 STYLE = """
@@ -44,7 +44,9 @@ def table(name: str, frame: pd.DataFrame, lang: str, limit: int = 400) -> str:
     """A DataFrame as an HTML table, numbers formatted by the column's unit or the row's
     indicator (rates as percentages)."""
     shown = frame.head(limit)
-    head = "".join(f"<th>{html.escape(_header(name, c))}</th>" for c in shown.columns)
+    if {"target", "label"} <= set(shown.columns):  # the document's words name the target; its key is a field name
+        shown = shown.drop(columns="target")
+    head = "".join(f"<th>{html.escape(_header(name, c, lang))}</th>" for c in shown.columns)
     rows = []
     for _, row in shown.iterrows():
         rate_row = str(row.get("indicator", "")).endswith("_rate") or str(row.get("indicator", "")) == "graduate_employment_rate"
@@ -54,14 +56,21 @@ def table(name: str, frame: pd.DataFrame, lang: str, limit: int = 400) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
 
-def _header(name: str, column: str) -> str:
+def _header(name: str, column: str, lang: str) -> str:
     u = unit(name, column)
-    return f"{column} ({u})" if u else column
+    words = column_label(column, lang)
+    return f"{words} ({UNITS[u][0 if lang == 'zh' else 1]})" if u else words
+
+
+#: columns whose values are names the model defines, and how each is put in the reader's words
+NAMED = {"indicator": label, "fund": label, "scenario": label, "measure": label, "lever": lever_label, "line": line_label}
 
 
 def _cell(name: str, column: str, value, rate_row: bool, lang: str) -> str:
     if isinstance(value, str):
-        return label(value, lang) if column in ("indicator", "fund") else value
+        if value == "*":
+            return label("total", lang)
+        return NAMED[column](value, lang) if column in NAMED else value
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "—"
     if isinstance(value, (bool, np.bool_)):

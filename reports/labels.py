@@ -51,6 +51,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "from_parameters": ("区间宽度来自参数", "of the band's width from the parameters"),
     "net_outlays": ("净支出", "net outlays"),
     "level": ("水平", "level"),
+    "net": ("净效应", "net effect"),
+    "total": ("合计", "total"),  # a table's "*" row: every fund or line item
     # the headline panel (reports/headline.py)
     "period": ("期间", "period"),
     "to": ("至", " to "),
@@ -91,6 +93,78 @@ LABELS: dict[str, tuple[str, str]] = {
     "policy_lent": ("新增贷款额", "new loans"),
     "policy_jobs": ("带动就业人数", "jobs at financed businesses"),
 }
+
+
+#: the columns of the report's tables: column -> (Chinese, English); a column ending in _low,
+#: _high or _fixed is its base column's 90 % bound or its value with the parameters fixed
+COLUMNS: dict[str, tuple[str, str]] = {
+    "scenario": ("情景", "scenario"),
+    "indicator": ("指标", "indicator"),
+    "period": ("期间", "period"),
+    "year": ("年份", "year"),
+    "fund": ("基金", "fund"),
+    "line": ("支出项目", "line item"),
+    "lever": ("政策措施", "measure"),
+    "target": ("目标", "target"),
+    "label": ("目标(文件原文)", "target (as the document words it)"),
+    "op": ("比较", "comparison"),
+    "value": ("数值", "value"),
+    "baseline": ("基准情景", "baseline"),
+    "net": ("净效应", "net effect"),
+    "change": ("变化", "change"),
+    "outflow": ("支出", "outlays"),
+    "p_met_baseline": ("基准情景实现概率", "probability met, baseline"),
+    "p_met_scenario": ("方案实现概率", "probability met, package"),
+    "achieved": ("实现值", "value reached"),
+    "net_outlays": ("净支出", "net outlays"),
+    "net_regular_jobs": ("常规就业净变化", "net regular jobs"),
+    "net_programme_posts": ("政策性岗位净变化", "net programme posts"),
+    "cost_per_job": ("每个净新增岗位成本", "cost per net job"),
+    "cost_per_job_of_means": ("每个净新增岗位成本(均值之比)", "cost per net job (ratio of means)"),
+    "replications_without_net_regular_jobs": ("无净新增常规就业的模拟次数", "replications without net regular jobs"),
+    "outcome_months": ("结果观察期(月)", "outcome horizon (months)"),
+    "admitted": ("受益人数", "persons admitted"),
+    "beyond_horizon": ("观察期超出模拟期的人数", "persons whose horizon is past the end"),
+    "deadweight_share": ("无谓损失比例", "deadweight share"),
+    "share": ("比例", "share"),
+    "finding_baseline": ("未受益者月求职成功率(基准)", "monthly job-finding rate of non-participants, baseline"),
+    "finding_scenario": ("未受益者月求职成功率(方案)", "monthly job-finding rate of non-participants, package"),
+    "measure": ("口径", "measure"),
+    "width": ("区间宽度", "band width"),
+    "share_from_parameters": ("区间宽度来自参数的比例", "share of the band's width from the parameters"),
+    "parameter": ("参数", "parameter"),
+    "estimate": ("估计值", "estimate"),
+    "se": ("标准误", "standard error"),
+    "fitted": ("拟合时", "fitted"),
+    "targets": ("拟合目标", "fitted to"),
+    "low": ("下限", "low"),
+    "high": ("上限", "high"),
+    "median": ("中位数", "median"),
+    "mean": ("均值", "mean"),
+    "p05": ("5%分位", "5th percentile"),
+    "p95": ("95%分位", "95th percentile"),
+    "level": ("阈值", "level"),
+    "threshold": ("阈值类型", "threshold"),
+    "probability": ("概率", "probability"),
+    "median_month": ("中位月份", "median month"),
+    "earliest_month": ("最早月份", "earliest month"),
+    "closing": ("期末余额", "closing balance"),
+}
+_SUFFIXES = {"_low": ("90%区间下限", "90 % low"), "_high": ("90%区间上限", "90 % high"), "_fixed": ("参数固定时", "parameters fixed")}
+#: units of table columns (reports.tables.unit) in the reader's words
+UNITS: dict[str, tuple[str, str]] = {"yuan": ("元", "yuan"), "share": ("比例", "share")}
+
+
+def column_label(column: str, lang: str) -> str:
+    """The heading in ``lang`` of a table column; an unknown column is shown as it is."""
+    i = 0 if lang == "zh" else 1
+    if column in COLUMNS or column in TERMS:  # a column may be an indicator ("date")
+        return (COLUMNS.get(column) or TERMS[column])[i]
+    for suffix, words in _SUFFIXES.items():
+        if column.endswith(suffix) and column.removesuffix(suffix) in COLUMNS:
+            base = COLUMNS[column.removesuffix(suffix)][i]
+            return f"{base} {words[i]}" if lang == "zh" else f"{base}, {words[i]}"
+    return column
 
 
 #: names of what the model defines: indicators (by column) and funds (by fund name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -142,7 +143,7 @@ def test_build_run_read_and_take_away(browser_page, tmp_path, capsys):
     download.value.save_as(package)
     assert package.name == "hiring.toml"
     assert main(["check", str(package)]) == 0
-    command = page.inner_text("#command").split()
+    command = shlex.split(page.inner_text("#command"))
     assert command[:4] == ["lmsim", "compare", "small", "hiring.toml"]
 
     # the command the page gives, on the file it gave, prints the same headline

@@ -122,6 +122,7 @@ def test_a_dead_worker_has_its_run_retried(tmp_path):
     assert attempts[5] == 2
 
 
+@pytest.mark.long  # 30 s of SALib's reference function through the batch layer
 def test_sobol_indices_of_ishigami_match_the_analytic_values(tmp_path):
     spec = ExperimentFile.model_validate({
         "experiment": {"name": "ishigami", "scenario": "-", "design": "sobol", "samples": 512, "seed": 1},

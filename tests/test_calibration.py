@@ -26,6 +26,7 @@ def recovery(tmp_path_factory):
                      design_points=10, seed=1, overrides=SMALL, profile_points=3, max_evaluations=50)
 
 
+@pytest.mark.long  # the recovery fit: about 90 s
 def test_four_parameters_are_recovered_inside_their_90_percent_intervals(recovery):
     table = recovery.recovery.set_index("parameter")
     recovered = ["behaviour.matching_efficiency", "behaviour.quit_rate", "behaviour.registration_rate", "behaviour.firm_exit_rate"]
@@ -36,6 +37,7 @@ def test_four_parameters_are_recovered_inside_their_90_percent_intervals(recover
     assert (table.loc[recovered, "verdict"] == "covered").all()
 
 
+@pytest.mark.long  # the recovery fit: about 90 s
 def test_a_parameter_no_moment_depends_on_is_flagged_not_identified(recovery):
     row = recovery.recovery.set_index("parameter").loc["funds.guarantee_fund"]
     assert not row["identified"] and row["verdict"] == "not identified" and np.isinf(row["se"])
@@ -53,6 +55,7 @@ def test_a_parameter_no_moment_depends_on_is_flagged_not_identified(recovery):
     assert np.isfinite(recovery.estimate.j_stat) and 0 <= recovery.estimate.j_pvalue <= 1
 
 
+@pytest.mark.long  # the recovery fit: about 90 s
 def test_the_calibrated_scenario_carries_its_fit_for_draws_and_refits(recovery):
     from lmsim.scenario import load_scenario
 

@@ -221,3 +221,9 @@ def test_the_compare_report_opens_with_the_panel(tmp_path):
         assert words in text_of(fragment)
         assert "surveyed_unemployment_rate" not in fragment and "regular_employment" not in fragment
         assert "<li>" not in page  # no list of sentences any more
+        # every table speaks the reader's words: no column, lever or line names as the code spells them
+        heads = re.findall(r"<th>(.*?)</th>", page)
+        assert heads and not [h for h in heads if re.search(r"[a-z]_[a-z]", h)], heads
+        cells = set(re.findall(r"<td>(.*?)</td>", page))
+        assert not {"public_welfare_posts", "employment_subsidy_fund", "surveyed_unemployment_rate", "*"} & cells
+        assert ("公益性岗位" if lang == "zh" else "public-welfare posts") in " ".join(cells)

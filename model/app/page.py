@@ -184,7 +184,15 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
         kept: reactive.Value[dict[str, Kept]] = reactive.Value({})
         shown: reactive.Value[list[str]] = reactive.Value([])
         forecasts: dict[int, tuple[Kept, Forecast]] = {}  # by the package kept
-        session.on_ended(lambda: job.get() and job.get()[0].cancel())  # type: ignore[union-attr]
+
+        def _stop_on_leaving() -> None:
+            """A closed page starts no more runs (those finished stay cached)."""
+            with reactive.isolate():
+                current = job.get()
+            if current is not None:
+                current[0].cancel()
+
+        session.on_ended(_stop_on_leaving)
 
         def lang() -> str:
             return input.lang()
