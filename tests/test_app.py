@@ -164,7 +164,8 @@ def test_start_from_an_uploaded_file_and_cancel_a_run(browser_page, tmp_path):
     page, hosts = browser_page
     upload = tmp_path / "mine.toml"
     upload.write_text('base = "small"\n[scenario]\nname = "mine"\n[policies.public_welfare_posts]\n'
-                      'start = "2019-01"\nend = "2020-12"\nclause = "001 (十六)"\nposts = 40.0\n', encoding="utf-8")
+                      'start = "2019-01"\nend = "2020-12"\nclause = "001 (十六)"\nposts = 40.0\n'
+                      'priority = ["zero_employment_household", "poverty_registered"]\n', encoding="utf-8")
     page.click("a[data-value=package]")
     page.set_input_files("#upload", str(upload))
     page.check("input[name=start][value=upload]")
@@ -172,6 +173,9 @@ def test_start_from_an_uploaded_file_and_cancel_a_run(browser_page, tmp_path):
     assert page.locator("#public_welfare_posts__on").is_checked()
     assert float(page.input_value("#public_welfare_posts__posts")) == 40
     assert not page.locator("#hiring_subsidy__on").is_checked()
+    # a list whose order matters reaches the server in the file's order, not the choices'
+    order = page.evaluate("Array.from(document.querySelector('#public_welfare_posts__priority').selectedOptions, o => o.value)")
+    assert order == ["zero_employment_household", "poverty_registered"]
 
     before = page.get_attribute("#progress-text", "data-job")
     page.fill("#runs", "200")  # 400 runs: far more than the few seconds before the cancel

@@ -121,7 +121,9 @@ def _field_input(f: form.FormField, value: Any) -> Any:
     elif f.kind == "choice":
         control = ui.input_select(f.input_id, text, list(f.choices), selected=value)
     elif f.kind == "choices":
-        control = ui.input_selectize(f.input_id, text, list(f.choices), selected=list(value or []), multiple=True)
+        # the selected first, in their order: an order may matter (public-welfare posts' priority)
+        chosen = list(value or [])
+        control = ui.input_selectize(f.input_id, text, [*chosen, *(c for c in f.choices if c not in chosen)], selected=chosen, multiple=True)
     elif f.kind == "toml":
         control = ui.input_text_area(f.input_id, text, form.toml_value(value), rows=3)
     else:
