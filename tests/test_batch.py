@@ -41,6 +41,7 @@ def reference(three_levers, tmp_path_factory) -> pd.DataFrame:
     return store.frame()
 
 
+@pytest.mark.long  # about 17 s
 def test_two_workers_give_the_one_worker_dataset_row_for_row(three_levers, reference, tmp_path):
     assert len(reference) == 200 and (reference["status"] == "ok").all()
     assert reference["startups"].nunique() > 5 and reference["subsidies[2019]"].max() > 0  # the levers act
@@ -71,6 +72,7 @@ def test_sigkill_at_three_random_points_then_resume_runs_only_the_rest(reference
     assert not list((tmp_path / "results" / "_pending").iterdir())  # every block compacted
 
 
+@pytest.mark.long  # about 30 s of a local Dask cluster
 def test_dask_worker_killed_mid_sweep_loses_and_repeats_nothing(three_levers, reference, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -137,6 +139,7 @@ def test_sobol_indices_of_ishigami_match_the_analytic_values(tmp_path):
         assert row.low <= truth <= row.high, f"{row.index}({row.factor}) = {row.value:.3f} [{row.low:.3f}, {row.high:.3f}] misses {truth}"
 
 
+@pytest.mark.long  # about 10 s
 def test_loan_cap_matters_for_startups_and_an_irrelevant_factor_does_not(tmp_path):
     experiment = Experiment.from_file(HERE / "experiments" / "loan-cap-sobol.toml")
     store = run_batch(experiment, tmp_path, workers=2, progress=False)

@@ -1,7 +1,7 @@
 """The dashboard's compares, run in the background: each a thread that runs the missing
-replications through the batch layer (a local process pool or a Dask scheduler) and then
-analyses them with :func:`lmsim.compare.compare`, the function ``lmsim compare`` uses, so the
-page shows the figures the command prints.
+replications of a :class:`lmsim.compare.Plan` through the batch layer (a local process pool or
+a Dask scheduler) and then analyses them with :func:`lmsim.compare.analyse`: the plan and the
+analysis ``lmsim compare`` runs, so the page shows the figures the command prints.
 
 Runs are kept in the app's cache folder under the key :class:`lmsim.replications.Replications`
 gives them (the digest of the resolved scenario, its tables and lmsim's revision, the seed and

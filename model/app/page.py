@@ -148,12 +148,9 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
     baselines = {r: load_scenario(files[0]) for r, files in regions.items()}
     first = "huyi" if "huyi" in regions else next(iter(regions))
 
-    def region_choices(lang: str) -> dict[str, str]:
-        return {r: f"{r} · {s.scenario.name}" for r, s in baselines.items()}
-
     sidebar = ui.sidebar(
         ui.input_radio_buttons("lang", None, {"zh": "中文", "en": "English"}, selected="zh", inline=True),
-        ui.input_select("region", word("region", "zh"), region_choices("zh"), selected=first),
+        ui.input_select("region", word("region", "zh"), {r: f"{r} · {b.scenario.name}" for r, b in baselines.items()}, selected=first),
         ui.input_radio_buttons("start", word("start", "zh"), {k: word(f"start_{k}", "zh") for k in form.START}, selected="package"),
         ui.input_file("upload", UPLOAD, accept=[".toml"]),
         ui.input_text("name", word("name", "zh"), "方案1"),
