@@ -505,6 +505,8 @@ def _option_problems(args: argparse.Namespace) -> list[str]:
             problems += check_count(f"--{option.replace('_', '-')}", value, upper)
     if getattr(args, "seed", None) is not None:
         problems += check_seed("--seed", args.seed)
+    if getattr(args, "port", None) is not None:
+        problems += check_count("--port", args.port, 65535)
     return problems
 
 

@@ -138,7 +138,7 @@ class Plan:
         """{package: {lever: the label of the package without it}} when attributing."""
         if not self.attribution:
             return {}
-        return {label: {lever: f"{label} - {lever}" for lever in without_each_lever(p)} for label, p in self.packages.items()}
+        return {label: {lever: f"{label} - {lever}" for lever, params in p.policies if params is not None} for label, p in self.packages.items()}
 
     def replications(self, folder: str | Path) -> list[Replications]:
         """The runs, as ``lmsim compare`` makes them: the baseline and packages (with paths),
@@ -146,14 +146,14 @@ class Plan:
         fitted values."""
         compared = {BASELINE: self.baseline, **self.packages}
         scenarios = dict(compared)
-        for label, package in self.packages.items() if self.attribution else ():
-            scenarios.update({f"{label} - {lever}": v for lever, v in without_each_lever(package).items()})
+        for label, without in self.variants().items():
+            variants = without_each_lever(self.packages[label])
+            scenarios.update({without[lever]: variants[lever] for lever in without})
         drawn = Replications(folder, scenarios, self.runs, self.seed, record_paths=compared, draw_parameters=self.draw_parameters)
         sets = [drawn]
         if self.fixed and drawn.draw_parameters:
             sets.append(Replications(folder, compared, self.runs, self.seed, record_paths=False))
         return sets
-
 
 
 def analyse(plan: Plan, sets: list[Replications]) -> Comparison:

@@ -13,6 +13,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +35,7 @@ START = ("package", "none", "upload")
 SMALL = "small"
 
 
+@cache  # the built-in scenarios do not change while lmsim runs
 def regions() -> dict[str, tuple[str, str | None]]:
     """The regions the page offers, each with its baseline and its document package: the
     shipped ``<region>-baseline`` / ``<region>-package`` pairs, and the small scenario."""
@@ -55,6 +57,7 @@ class FormField:
     default: Any
     low: float | None = None
     high: float | None = None
+    bounds: str = ""  # the allowed range as text, e.g. "3 ≤ x ≤ 12"
     choices: tuple[str, ...] = ()
     optional: bool = False  # blank means none (no cap, the documented default)
 
@@ -89,7 +92,8 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...], bool]:
     return "toml", (), optional  # tables and lists of tables: edited as a TOML value
 
 
-def lever_fields(name: str) -> list[FormField]:
+@cache  # a lever's fields are fixed by its class: read once
+def lever_fields(name: str) -> tuple[FormField, ...]:
     """The form's fields of lever ``name``: its window, clause, budget, take-up and own
     parameters, in the order the lever declares them."""
     lever = REGISTRY[name]
@@ -99,8 +103,8 @@ def lever_fields(name: str) -> list[FormField]:
         kind, choices, optional = _kind(info.annotation)
         declared = meta(info)
         fields.append(FormField(name, p.name, kind, p.unit, p.description, p.ref, p.default,
-                                declared.low if declared else None, declared.high if declared else None, choices, optional))
-    return fields
+                                declared.low if declared else None, declared.high if declared else None, p.bounds, choices, optional))
+    return tuple(fields)
 
 
 def start_policies(region: str, start: str, upload: Path | None = None) -> tuple[dict[str, dict], dict[str, dict]]:

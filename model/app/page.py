@@ -97,8 +97,8 @@ class Kept:
         """The ``lmsim compare`` that reproduces the figures, the package saved as it downloads."""
         parts = ["lmsim", "compare", form.regions()[self.region][0], f"{file_stem(self.name)}.toml",
                  "--runs", str(self.plan.runs), "--seed", str(self.plan.seed)]
-        if not self.plan.draw_parameters:
-            parts.append("--fixed-parameters")
+        if self.plan.attribution:
+            parts.append("--attribution")
         return shlex.join(parts)
 
 
@@ -110,9 +110,8 @@ def file_stem(name: str) -> str:
 
 def _field_input(f: form.FormField, value: Any) -> Any:
     """The input for one field, holding ``value``, with its unit, bounds and description."""
-    bounds = " ≤ ".join(str(x) for x in (f.low, "x", f.high) if x is not None) if (f.low, f.high) != (None, None) else ""
     text = f"{f.name} ({f.unit})"
-    notes = [f.description, bounds, BLANK_NONE if f.optional else ""]
+    notes = [f.description, f.bounds, BLANK_NONE if f.optional else ""]
     help_text = ui.tags.small("; ".join(n for n in notes if n), class_="text-muted d-block")
     if f.kind == "switch":
         control = ui.input_switch(f.input_id, text, bool(value))
