@@ -1,4 +1,4 @@
-"""The ``lmsim`` command line: compare, forecast, run, check, levers, batch, sensitivity, calibrate, evidence, validate, bench."""
+"""The ``lmsim`` command line: compare, forecast, budget, run, check, levers, batch, sensitivity, calibrate, evidence, validate, bench, app."""
 
 from __future__ import annotations
 
@@ -101,16 +101,17 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _replications_folder(out: Path, kind: str, scenarios: dict, seed: int, args: argparse.Namespace):
+def _replications_folder(out: Path, kind: str, scenarios: dict, seed: int, args: argparse.Namespace, **more):
     """The results folder of a compare or forecast: its fingerprint holds the scenarios (with
     their tables' contents and lmsim's revision), the master seed and whether parameters are
     drawn; more replications of the same inputs extend it. The space check counts the runs it
-    keeps: measured, about a byte per ten worker-months for a run with paths, 200 kB without."""
+    keeps: measured, about a byte per ten worker-months for a run with paths, 200 kB without.
+    ``more``: other inputs that decide the results (a budget's confidence and years)."""
     from .replications import scenario_hash
     from .results_folder import open_folder
 
     inputs = {**{f"scenario {label}": scenario_hash(s) for label, s in scenarios.items()}, "seed": seed,
-              "parameters": "fixed" if args.fixed_parameters else "drawn"}
+              "parameters": "fixed" if args.fixed_parameters else "drawn", **more}
     worker_months = max(s.population.workers * s.scenario.months for s in scenarios.values())
     without_paths = len(scenarios) + sum(1 for s in scenarios.values() for _, p in s.policies if p is not None)
     size = args.runs * (len(scenarios) * worker_months // 10 + without_paths * 200_000) + 20 * 2**20
@@ -160,6 +161,63 @@ def _forecast(args: argparse.Namespace) -> int:
     print("\n".join(forecast_headline(result, "en")))
     print(f"wrote {written[0]} and {len(written) - 1} more files (tables.xlsx, CSV tables, PNG charts)")
     return 0
+
+
+def _budget(args: argparse.Namespace) -> int:
+    from lmsim.reports.budget import main_table_text, write_budget
+    from lmsim.reports.report import Provenance
+    from lmsim.reports.tables import write_csv
+
+    from .budget import budget
+    from .replications import Replications
+
+    scenario = load_scenario(args.scenario, args.set)
+    seed = scenario.scenario.seed if args.seed is None else args.seed
+    label = Path(args.scenario).stem
+    years = _budget_years(args.years, scenario)
+    out = Path(args.out or Path("results") / f"budget-{label}")
+    with _replications_folder(out, "budget", {label: scenario}, seed, args, confidence=args.confidence, years=years) as folder:
+        reps = Replications(out, {label: scenario}, args.runs, seed, record_paths=False, draw_parameters=not args.fixed_parameters)
+        if not _run_all([reps], args):
+            return 1
+        result = budget(reps, label, args.confidence, years)
+        provenance = Provenance(_command_line("budget"), {label: scenario}, args.runs, seed).rows()
+        book = write_budget(result, scenario.scenario.name, provenance, out / "budget.xlsx")
+        written = [book, *write_csv({f"budget_{k}": v for k, v in result.tables.items()}, out)]
+        _finish(folder, reps, written, args.keep_runs)
+    print("\n".join(main_table_text(result)))
+    print(f"wrote {book} and {len(written) - 1} CSV tables")
+    return 0
+
+
+def _confidence(text: str) -> float:
+    """``--confidence``: a share strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share; allowed: a number between 0 and 1, e.g. 0.8")
+    return value
+
+
+def _budget_years(text: str | None, scenario) -> list[int] | None:
+    """``--years 2019-2021`` or ``2020,2021``: budget years inside the scenario's horizon."""
+    if not text:
+        return None
+    first, last = scenario.scenario.start_month // 12, (scenario.scenario.start_month + scenario.scenario.months - 1) // 12
+    try:
+        if "-" in text:
+            low, high = (int(x) for x in text.split("-"))
+            years = list(range(low, high + 1))
+        else:
+            years = [int(x) for x in text.split(",")]
+    except ValueError:
+        years = []
+    if not years or any(y < first or y > last for y in years):
+        raise ScenarioError([f"--years: {text!r} is not a list of budget years; allowed: years {first}-{last} "
+                             "(the scenario's horizon), as 2019-2021 or 2019,2020"])
+    return years
 
 
 def _calibrate(args: argparse.Namespace) -> int:
@@ -399,6 +457,16 @@ def parser() -> argparse.ArgumentParser:
     fc.add_argument("scenario", nargs="?", default=DEFAULT_PACKAGE, help=f"scenario (default: {DEFAULT_PACKAGE})")
     _replication_options(fc)
     fc.set_defaults(func=_forecast)
+    from .budget import CONFIDENCE
+
+    bud = sub.add_parser("budget", help="the budget request: per year, fund and line, the outlay and the appropriation needed, "
+                                        "in the finance office's workbook")
+    bud.add_argument("scenario", nargs="?", default=DEFAULT_PACKAGE, help=f"scenario (default: {DEFAULT_PACKAGE})")
+    _replication_options(bud)
+    bud.add_argument("--confidence", type=_confidence, default=CONFIDENCE,
+                     help=f"share of replications the appropriation needed covers (default {CONFIDENCE})")
+    bud.add_argument("--years", help="budget years, e.g. 2019-2021 or 2020,2021 (default: every year of the horizon)")
+    bud.set_defaults(func=_budget)
     run = sub.add_parser("run", help="run a scenario and write monthly indicators, the ledger and fund balances")
     run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"scenario file or built-in name (default: {DEFAULT_SCENARIO})")
     run.add_argument("--seed", type=int, help="master seed (default: the scenario's)")

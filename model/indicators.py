@@ -131,6 +131,18 @@ DEFINITIONS: dict[str, Definition] = {
         "平均失业持续时间", "mean unemployment duration",
         "mean months unemployed of the surveyed unemployed",
     ),
+    "insured_workers": Definition(
+        "参保职工人数", "insured employees",
+        "employees covered by social insurance (the unemployment-insurance fund's contributors) at the end of the month",
+    ),
+    "contribution_base_billed": Definition(
+        "应缴费工资基数", "contribution base billed",
+        "yuan: the contribution base of the insured staff of every firm billed this month",
+    ),
+    "contribution_base_collected": Definition(
+        "实缴费工资基数", "contribution base collected",
+        "yuan: the contribution base of the bills firms paid this month (firms short of cash fall into arrears)",
+    ),
 }
 
 #: indicators derived from the monthly columns after a run (``lmsim compare`` reports them)
@@ -216,7 +228,17 @@ def compute(
         "regular_employment": float(sum(by_status[s] for s in REGULAR_WORK)),
         "programme_posts": float(sum(by_status[s] for s in PROGRAMME_POSTS)),
         "mean_unemployment_duration": duration,
+        "insured_workers": _insured(model),
+        "contribution_base_billed": flows["contribution_base_billed"],
+        "contribution_base_collected": flows["contribution_base_collected"],
     }
+
+
+def _insured(model: Market) -> float:
+    """Employees whose job is insured, weighted."""
+    w = model.workers
+    rows = model.employee_rows()
+    return float(w.weight[rows[w.insured[rows]]].sum(dtype=np.float64))
 
 
 def _survey(model: Market, labour_force: float, unemployed: float) -> tuple[float, float]:

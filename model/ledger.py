@@ -32,6 +32,7 @@ class Fund(IntEnum):
     UI = 2
     EMPLOYMENT_SUBSIDY = 3
     GUARANTEE = 4  # the loan guarantee fund; it also pays the fiscal interest subsidies
+    MINIMUM_LIVING = 5  # civil affairs' minimum living guarantee money, from the general budget
 
 
 FUND_NAMES = {
@@ -40,6 +41,7 @@ FUND_NAMES = {
     Fund.UI: "ui_fund",
     Fund.EMPLOYMENT_SUBSIDY: "employment_subsidy_fund",
     Fund.GUARANTEE: "guarantee_fund",
+    Fund.MINIMUM_LIVING: "minimum_living_fund",
 }
 
 
@@ -57,6 +59,7 @@ FUND_TERMS: dict[Fund, FundTerm] = {
     Fund.UI: FundTerm("失业保险基金", "unemployment-insurance fund"),
     Fund.EMPLOYMENT_SUBSIDY: FundTerm("就业补助资金", "employment subsidy fund"),
     Fund.GUARANTEE: FundTerm("创业担保贷款担保基金", "guarantee fund"),
+    Fund.MINIMUM_LIVING: FundTerm("最低生活保障资金", "minimum living guarantee fund"),
 }
 
 

@@ -31,6 +31,7 @@ FLOWS = (
     "hires", "quits", "layoffs", "exit_separations", "retirements_from_work", "departures_from_work",
     "new_jobs_gross", "startups", "business_failures", "firm_entries", "firm_exits", "retirements",
     "out_migrants", "in_migrants", "school_leavers", "registered_into_work", "exported",
+    "contribution_base_billed", "contribution_base_collected",  # yuan: the social-insurance agency's bills
 )
 
 #: lookup: is a status one of people in work?

@@ -242,25 +242,46 @@ class UnemploymentInsurance(Section):
 Balance = Annotated[float, Field(ge=-MAX_YUAN, le=MAX_YUAN)]
 
 
+#: the funds a scenario may name, as the ledger names them
+FUND_KEYS = ("ui_fund", "employment_subsidy_fund", "guarantee_fund", "minimum_living_fund", "pension_fund", "medical_fund")
+#: yuan by budget year ("2019"), for one fund
+YearAmounts = dict[str, Annotated[float, Field(ge=0.0, le=MAX_YUAN)]]
+
+
 class Funds(Section):
-    """[funds]: opening balances, yuan, and the reserves below which ``lmsim forecast``
-    reports a fund as short (``[funds.reserves]``, yuan by fund name; default 0)."""
+    """[funds]: opening balances, yuan; the reserves below which ``lmsim forecast`` reports a
+    fund as short (``[funds.reserves]``, yuan by fund name; default 0); and the money the
+    finance bureau pays into a fund each budget year (:mod:`lmsim.treasury`):
+    ``[funds.appropriations]`` (the local budget's appropriation) and ``[funds.transfers]``
+    (transfers from higher levels' budgets), each yuan by fund name
+    and year, e.g. ``employment_subsidy_fund = { 2019 = 20_000_000 }``."""
 
     ui_fund: Balance = 0.0
     employment_subsidy_fund: Balance = 0.0
     guarantee_fund: Balance = 0.0
+    minimum_living_fund: Balance = 0.0
     pension_fund: Balance = 0.0
     medical_fund: Balance = 0.0
     reserves: dict[str, Annotated[float, Field(ge=0.0, le=MAX_YUAN)]] = Field(default_factory=dict, description="yuan by fund name")
+    appropriations: dict[str, YearAmounts] = Field(default_factory=dict, description="yuan by fund name and budget year")
+    transfers: dict[str, YearAmounts] = Field(default_factory=dict, description="yuan by fund name and budget year")
 
-    @field_validator("reserves")
+    @field_validator("reserves", "appropriations", "transfers")
     @classmethod
-    def _known_funds(cls, reserves: dict[str, float]) -> dict[str, float]:
-        funds = ("ui_fund", "employment_subsidy_fund", "guarantee_fund", "pension_fund", "medical_fund")
-        unknown = sorted(set(reserves) - set(funds))
+    def _known_funds(cls, value: dict) -> dict:
+        unknown = sorted(set(value) - set(FUND_KEYS))
         if unknown:
-            raise ValueError(f"unknown fund(s) {unknown}; allowed: {', '.join(funds)}")
-        return reserves
+            raise ValueError(f"unknown fund(s) {unknown}; allowed: {', '.join(FUND_KEYS)}")
+        return value
+
+    @field_validator("appropriations", "transfers")
+    @classmethod
+    def _years(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for fund, by_year in value.items():
+            bad = [y for y in by_year if not (y.isdigit() and 1990 <= int(y) <= 2100)]
+            if bad:
+                raise ValueError(f"{fund}: year(s) {bad} are not budget years; keys are years 1990-2100, e.g. {{ 2019 = 20_000_000 }}")
+        return value
 
 
 class Behaviour(Section):

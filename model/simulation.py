@@ -3,7 +3,8 @@
 :class:`LabourMarket` holds the two populations as columns, the ledger, and the agencies as
 mesa agents; :meth:`LabourMarket.step` simulates one calendar month in a fixed order:
 
-1. January: firms' annual counters roll over (this year -> last year);
+1. January: firms' annual counters roll over (this year -> last year); the finance bureau
+   pays the budget year's appropriations and transfers into the funds (and in the first month);
 2. demography: ageing and retirement, migration, the July graduation season;
 3. demand moves; the vacancies firms post meet the job seekers of the start of the month;
 4. firms over target lay off; employees quit (not those hired this month): people who lose
@@ -50,6 +51,7 @@ from .population import (
 from .rng import Purpose
 from .scenario import Scenario, load_scenario
 from .social_insurance import SocialInsuranceAgency
+from .treasury import FinanceBureau
 from .targets import evaluate as evaluate_targets
 
 
@@ -69,6 +71,7 @@ class LabourMarket(Market):
         self.si_agency = SocialInsuranceAgency(self)
         self.pes = PublicEmploymentService(self)
         self.ui_fund = UnemploymentInsuranceFund(self)
+        self.finance = FinanceBureau(self)
         self.datacollector = mesa.DataCollector(model_reporters={c: _reporter(c) for c in COLUMNS})
         for column in (firms.employees, firms.payroll, firms.insured_base):
             column[:] = 0
@@ -83,6 +86,7 @@ class LabourMarket(Market):
         if month_of(self.month) == 1 and self.month != self.scenario.scenario.start_month:
             self.policies.year_end()
             self._roll_year()
+        self.finance.appropriate()
         if self.scenario.demography.enabled:
             demography.age_and_retire(self)
             demography.migrate(self)

@@ -81,6 +81,8 @@ class SocialInsuranceAgency(mesa.Agent):
         rates = self.rates(month)
         pays = f.alive & (f.cash >= 0)
         paid_base = float(np.dot(f.insured_base[pays], f.weight[pays]))  # the base of the month's paid bills
+        m.count("contribution_base_billed", float(np.dot(f.insured_base[f.alive], f.weight[f.alive])))
+        m.count("contribution_base_collected", paid_base)
         for name, fund in INSURANCES:
             for side in ("employer", "employee"):
                 m.ledger.post(month, fund, f"contribution_{name}_{side}", paid_base * getattr(rates, f"{name}_{side}"))

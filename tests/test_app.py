@@ -19,6 +19,7 @@ import urllib.request
 from urllib.parse import urlparse
 
 import pytest
+from openpyxl import load_workbook
 
 from lmsim.app import form
 from lmsim.cli import main
@@ -152,6 +153,19 @@ def test_build_run_read_and_take_away(browser_page, tmp_path, capsys):
     assert main([*command[1:], "--out", str(out), "--workers", "1"]) == 0
     assert _headline_text((out / "report.html").read_text(encoding="utf-8")) == shown
     assert "3,000" in package.read_text(encoding="utf-8") or "3000" in package.read_text(encoding="utf-8")
+
+    # the budget workbook the page gives is the one `lmsim budget` writes from the same runs
+    with page.expect_download() as download:
+        page.click("#download_budget")
+    given = tmp_path / "given.xlsx"
+    download.value.save_as(given)
+    runs, seed = command[command.index("--runs") + 1], command[command.index("--seed") + 1]
+    assert main(["budget", "hiring.toml", "--runs", runs, "--seed", seed, "--out", str(tmp_path / "budget"), "--workers", "1"]) == 0
+    mine = [row for row in load_workbook(given)["预算主表"].iter_rows(min_row=5, values_only=True)]
+    theirs = [row for row in load_workbook(tmp_path / "budget" / "budget.xlsx")["预算主表"].iter_rows(min_row=5, values_only=True)]
+    assert mine == theirs
+    hiring = next(row for row in mine if row[0] == "  其他支出")  # the one-off post subsidy's line, 就业补助资金 first
+    assert max(hiring[2:-1:2]) > 0
 
     page.check("input[name=lang][value=en]")
     page.get_by_text("Headline", exact=False).first.wait_for(timeout=10_000)

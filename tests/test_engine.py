@@ -70,7 +70,7 @@ def test_ledger_identity_every_month_of_every_shipped_scenario(name):
     ledger, balances = result.ledger, result.balances
     opening = {"ui_fund": scenario.funds.ui_fund, "employment_subsidy_fund": scenario.funds.employment_subsidy_fund,
                "guarantee_fund": scenario.funds.guarantee_fund, "pension_fund": scenario.funds.pension_fund,
-               "medical_fund": scenario.funds.medical_fund}
+               "medical_fund": scenario.funds.medical_fund, "minimum_living_fund": scenario.funds.minimum_living_fund}
     for fund, start in opening.items():
         rows = balances[balances["fund"] == fund]
         flows = ledger[ledger["fund"] == fund].groupby("date")["amount"].sum()

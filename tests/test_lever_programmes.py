@@ -8,7 +8,7 @@ import pytest
 from lmsim import labour
 from lmsim.calendar import parse_month
 from lmsim.firms import close_firms
-from lmsim.policies import CODES
+from lmsim.policies import CODES, POLICY_COLUMNS
 from lmsim.population import Separation, Status
 from lmsim.simulation import Simulation
 
@@ -685,4 +685,4 @@ def test_neutral_settings_leave_the_baseline_exactly(name, params):
     monthly = model.datacollector.get_model_vars_dataframe()
     assert monthly.equals(base.datacollector.get_model_vars_dataframe())
     assert np.array_equal(model.workers.status, base.workers.status)
-    assert all(r[2:] == (0.0,) * 8 for r in model.policy_rows)
+    assert all(r[2:] == (0.0,) * (len(POLICY_COLUMNS) - 2) for r in model.policy_rows)

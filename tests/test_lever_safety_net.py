@@ -180,7 +180,7 @@ def test_guarantee_tops_up_households_below_the_standard():
     # household 1: 0.8 x 5,000 = 4,000 a member is above the standard
     assert paid["recipient_id"].tolist() == [0, 3, 0, 3]
     assert paid["amount"].tolist() == pytest.approx([-800.0] * 4)
-    assert paid["fund"].unique().tolist() == ["employment_subsidy_fund"]
+    assert paid["fund"].unique().tolist() == ["minimum_living_fund"]
     assert policy_row(model, "2019-01", "minimum_living_guarantee") == (2.0, 2.0, 1600.0, 0.0, 0.0, 2.0)
     # a larger disregard counts less of worker 0's wage: 1,600 - 0.5 x 1,000 = 1,100
     model = steps(build({"minimum_living_guarantee": {**MLG, "earnings_disregard": 0.5}}, *households()), 1)

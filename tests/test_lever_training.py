@@ -31,9 +31,10 @@ def lines(model, line):
 
 
 def row_of(model, month, lever):
-    """The month's indicators of a lever, by column of the policies output."""
+    """The month's counters of a lever (the policies output's columns up to ``jobs``; the
+    refusals by group are tested in test_budget)."""
     row = [r for r in model.policy_rows if r[0] == month and r[1] == lever][0]
-    return dict(zip(POLICY_COLUMNS[2:], row[2:]))
+    return dict(zip(POLICY_COLUMNS[2:10], row[2:10]))
 
 
 def counts(claims, recipients, paid, refused, refused_yuan, entrants, lent=0.0, jobs=0.0):

@@ -101,7 +101,7 @@ def test_window_take_up_and_budget():
     assert len(refunds(capped)) == 2  # 3 x 3,000 claimed, 2 fit in 7,000
     rows = capped.policy_rows
     march = [r for r in rows if r[0] == "2020-03" and r[1] == "ui_refund"][0]
-    assert march[2:] == (3.0, 2.0, 6000.0, 1.0, 3000.0, 0.0, 0.0, 0.0)  # claims, recipients, paid, refused, refused yuan, entrants, lent, jobs
+    assert march[2:10] == (3.0, 2.0, 6000.0, 1.0, 3000.0, 0.0, 0.0, 0.0)  # claims, recipients, paid, refused, refused yuan, entrants, lent, jobs
 
 
 def test_contribution_rates_in_force_only_in_window():

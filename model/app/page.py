@@ -21,10 +21,12 @@ from typing import Any
 from shiny import App, reactive, render, ui
 
 from ..calendar import format_month, parse_month
+from ..budget import budget
 from ..compare import BASELINE, Comparison, Plan, side_by_side
 from ..forecast import Forecast, forecast
 from ..policies import REGISTRY
 from ..reports import charts, html
+from ..reports.budget import write_budget
 from ..reports.headline import HEADLINE_CSS, headline_html
 from ..reports.labels import label, lever_label
 from ..reports.report import Provenance, write_compare
@@ -69,6 +71,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "toml": ("方案 TOML", "package TOML"),
     "xlsx": ("Excel 工作簿", "Excel workbook"),
     "report": ("报告(HTML, CSV, PNG)", "report (HTML, CSV, PNG)"),
+    "budget": ("预算申报表(Excel)", "budget request (Excel)"),
     "command": ("复现命令", "command that reproduces these figures"),
 }
 #: words inside the lever form, in both languages (the form is not drawn again on a switch)
@@ -100,6 +103,11 @@ class Kept:
         if self.plan.attribution:
             parts.append("--attribution")
         return shlex.join(parts)
+
+    def budget_command(self) -> str:
+        """The ``lmsim budget`` that reproduces the budget workbook from the package's runs."""
+        return shlex.join(["lmsim", "budget", f"{file_stem(self.name)}.toml", "--runs", str(self.plan.runs),
+                           "--seed", str(self.plan.seed)])
 
 
 def file_stem(name: str) -> str:
@@ -386,7 +394,8 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
                 ui.h6(word("take_away", lg)),
                 ui.download_button("download_toml", word("toml", lg), class_="btn-sm me-2"),
                 ui.download_button("download_xlsx", word("xlsx", lg), class_="btn-sm me-2"),
-                ui.download_button("download_report", word("report", lg), class_="btn-sm"),
+                ui.download_button("download_report", word("report", lg), class_="btn-sm me-2"),
+                ui.download_button("download_budget", word("budget", lg), class_="btn-sm"),
                 ui.p(word("command", lg), class_="mt-2 mb-0"),
                 ui.tags.pre(view[2][0].command(), id="command"),
                 class_="mt-3",
@@ -494,6 +503,14 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
                     for path in write_compare(c, provenance, Path(tmp), lang()):
                         archive.write(path, path.name)
                 yield buffer.getvalue()
+
+        @render.download_button(filename="budget.xlsx")
+        def download_budget():
+            k = _current()  # the package's runs, at the default confidence and over its horizon
+            request = budget(k.plan.replications(cache)[0], k.name)
+            provenance = Provenance(k.budget_command(), {k.name: k.scenario}, k.plan.runs, k.plan.seed).rows()
+            with tempfile.TemporaryDirectory() as tmp:
+                yield write_budget(request, k.scenario.scenario.name, provenance, Path(tmp) / "budget.xlsx").read_bytes()
 
     app = App(page, server)
 

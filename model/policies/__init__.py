@@ -22,14 +22,15 @@ from pydantic import Field, create_model
 from pydantic.fields import FieldInfo
 
 from ..units import Section
-from .base import HOOKS, AppliedLeverParams, Combine, Lever, LeverParams
+from .base import HOOKS, STATS, AppliedLeverParams, Combine, Lever, LeverParams
 
 if TYPE_CHECKING:
     from ..market import Market
 
 #: the ``policies`` output: per month and lever, persons or firms who claimed, were paid, were
-#: refused for want of budget, the yuan paid and refused, and those newly admitted
-POLICY_COLUMNS = ("date", "lever", "claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent", "jobs")
+#: refused for want of budget, the yuan paid and refused, those newly admitted, yuan lent, jobs
+#: at financed businesses, and the persons refused by target group (``refused_GROUP``)
+POLICY_COLUMNS = ("date", "lever", *STATS)
 
 #: every lever, by the name its scenario section uses
 def _discover() -> dict[str, type[Lever]]:
@@ -90,11 +91,12 @@ def _rebuild() -> None:
 
 def line_terms() -> dict[str, tuple[str, str]]:
     """Every ledger line item with its Chinese and English name: the engine's (contributions,
-    arrears, benefit) and each lever's, each defined beside what posts it."""
+    arrears, benefit, appropriations) and each lever's, each defined beside what posts it."""
     from ..agencies import LINES as BENEFIT_LINES
     from ..social_insurance import LINES as CONTRIBUTION_LINES
+    from ..treasury import LINES as BUDGET_LINES
 
-    terms = {**CONTRIBUTION_LINES, **BENEFIT_LINES}
+    terms = {**CONTRIBUTION_LINES, **BENEFIT_LINES, **BUDGET_LINES}
     for lever in REGISTRY.values():
         terms.update(lever.lines)
     return terms

@@ -46,6 +46,7 @@ from pydantic import model_validator
 
 from .. import rng
 from ..calendar import parse_month, year_of
+from ..groups import members
 from ..ledger import Fund, Recipient
 from ..rng import Purpose
 from ..units import NO_NEUTRAL, Month, Section, Share, Yuan, meta, param
@@ -110,6 +111,9 @@ class Lever:
     #: parameter values at which the lever changes nothing (zero subsidy, no places), read from
     #: its parameters' metadata: with them a scenario reproduces its baseline exactly
     neutral: ClassVar[dict[str, Any]] = {}
+    #: what its claims, recipients and refusals count (the weight it pays with): "persons",
+    #: "firms" or "loans"
+    counts: ClassVar[str] = "persons"
     #: its entrants are people entering work it pays for (hires, placements, start-ups):
     #: ``lmsim compare`` measures their deadweight against the baseline, person by person
     enters_work: ClassVar[bool] = False
@@ -272,12 +276,20 @@ class Lever:
         s["paid"] += float(amounts[paid].sum())
         s["refused"] += float(weight[~paid].sum())
         s["refused_yuan"] += float(amounts[~paid].sum())
+        if recipient == Recipient.WORKER and not paid.all():
+            self._count_refused_groups(rows[~paid], weight[~paid])
         result = np.zeros(len(claimed), dtype=bool)
         result[np.flatnonzero(claimed)[paid]] = True
         if recipient == Recipient.FIRM and result.any():
             into_cash = per_agent if cash is None else np.broadcast_to(np.asarray(cash, dtype=np.float64), np.shape(per_agent))
             np.add.at(m.firms.cash, np.asarray(all_rows)[result], into_cash[result])
         return result
+
+    def _count_refused_groups(self, rows: np.ndarray, weight: np.ndarray) -> None:
+        """Persons refused for want of budget, by the groups of :data:`REFUSAL_GROUPS` they belong
+        to (a person may count in several): who goes without when the line runs out."""
+        for group in REFUSAL_GROUPS:
+            self.stats[f"refused_{group}"] += float(weight[members(self.model, group, rows)].sum())
 
     def admit(self, weight: np.ndarray, workers: np.ndarray | None = None) -> None:
         """Count people or firms newly admitted this month (trainees enrolled, interns placed,
@@ -314,8 +326,16 @@ class Lever:
         return w.id[rows], w.weight[rows].astype(np.float64)
 
 
+#: the target groups whose members refused for want of budget each lever counts (persons):
+#: those the documents' head-count targets name most
+REFUSAL_GROUPS = ("registered_unemployed", "recent_graduates", "rural_surplus", "hard_to_employ", "poverty_registered")
+
+#: a lever's monthly counters, the columns of its ``policies`` rows after date and lever
+STATS = ("claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent", "jobs", *(f"refused_{g}" for g in REFUSAL_GROUPS))
+
+
 def _empty_stats() -> dict[str, float]:
-    return dict.fromkeys(("claims", "recipients", "paid", "refused", "refused_yuan", "entrants", "lent", "jobs"), 0.0)
+    return dict.fromkeys(STATS, 0.0)
 
 
 #: every hook of :class:`Lever` and how :class:`lmsim.policies.PolicySet` combines it

@@ -111,6 +111,7 @@ class Params(AppliedLeverParams):
 class GuaranteedLoans(Lever):
     name, fund, Params = "guaranteed_loans", Fund.GUARANTEE, Params
     title, catalogue, clauses = "entrepreneurship guaranteed loans (创业担保贷款)", "2.5", ("001 (六)", "000 §三(一)3", "003 (七)", "004 §15")
+    counts = "loans"
     lines: ClassVar = {
         "loan_interest_subsidy": ("创业担保贷款贴息", "interest subsidy on founders' guaranteed loans"),
         "firm_loan_interest_subsidy": ("小微企业创业担保贷款贴息", "interest subsidy on small and micro firms' guaranteed loans"),

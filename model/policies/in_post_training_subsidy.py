@@ -54,6 +54,7 @@ class Params(AppliedLeverParams):
 class InPostTrainingSubsidy(Lever):
     name, fund, Params = "in_post_training_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "in-post training by firms in difficulty (困难企业职工在岗培训补贴)", "2.7", ("001 (十四)", "000 §三(一)1")
+    counts = "firms"
     lines: ClassVar = {"in_post_training_subsidy": ("困难企业职工在岗培训补贴", "in-post training subsidy")}
 
     def __init__(self, model: Market, params: Params):

@@ -60,6 +60,7 @@ class Params(AppliedLeverParams):
 class InternshipSubsidy(Lever):
     name, fund, Params = "internship_subsidy", Fund.EMPLOYMENT_SUBSIDY, Params
     title, catalogue, clauses = "employment internships (就业见习)", "2.8", ("001 (八)", "000 §三(一)2", "004 §16")
+    counts = "firms"
     lines: ClassVar = {"internship_subsidy": ("就业见习补贴", "internship subsidy")}
     enters_work = True
     # deadweight horizon: 12 months after the start, i.e. 6 months after an internship of the

@@ -19,14 +19,15 @@ guarantee; employment costs deducted at the review of household income).
   reservation wage (``reservation_shift``). A larger disregard weakens the disincentive. A
   household in its exit period keeps its payment whatever its members earn, so it adds nothing;
 - payment: each month the gap ``threshold x members - counted income`` to the household (the
-  ledger names its first resident member), from the employment subsidy fund; when the income
+  ledger names its first resident member), from the minimum living guarantee fund; when the income
   passes the threshold, the last top-up continues for ``exit_period`` months, then the
   household leaves the guarantee;
 - indicators: claims and recipients count households, with the yuan paid and refused;
   entrants the households newly enrolled.
 
-Fund: the guarantee is paid by civil-affairs budgets (民政), which lmsim does not keep as a
-fund; it is booked on the employment subsidy fund, the fiscal employment fund of the model.
+Fund: the guarantee is paid by civil-affairs budgets (民政), not from the employment subsidy
+fund: lmsim keeps that money as a fund of its own, ``minimum_living_fund`` (《社会救助暂行办法》,
+国务院令第649号, 第二章 最低生活保障).
 The documents set no standard, disregard or exit period: the defaults are 800 yuan per
 person a month (the order of prefecture cities' urban standards in 2019-2023), a 20 %
 disregard of earnings, and a 6-month exit period (choices of this model; 6 months is a common
@@ -53,7 +54,7 @@ class Params(AppliedLeverParams):
 
 
 class MinimumLivingGuarantee(Lever):
-    name, fund, Params = "minimum_living_guarantee", Fund.EMPLOYMENT_SUBSIDY, Params
+    name, fund, Params = "minimum_living_guarantee", Fund.MINIMUM_LIVING, Params
     title, catalogue, clauses = "the minimum living guarantee (最低生活保障, 低保)", "2.10", ("003 (九)", "004 §17", "001 (九)", "002 §11")
     lines: ClassVar = {"minimum_living_guarantee": ("最低生活保障金", "minimum living guarantee payments")}
     # deadweight horizon: the household head in work 12 months after enrolment (a choice: income

@@ -61,6 +61,7 @@ class Params(AppliedLeverParams):
 class StablePostLoans(Lever):
     name, fund, Params = "stable_post_loans", Fund.GUARANTEE, Params
     title, catalogue, clauses = "special loans for stabilising and expanding posts (稳岗扩岗专项贷款)", "2.5", ("002 §8",)
+    counts = "loans"
     lines: ClassVar = {
         "stable_post_interest_subsidy": ("稳岗扩岗专项贷款贴息", "interest subsidy on special loans for stabilising and expanding posts"),
     }

@@ -57,6 +57,7 @@ class Params(AppliedLeverParams):
 class UiRefund(Lever):
     name, fund, Params = "ui_refund", Fund.UI, Params
     title, catalogue, clauses = "unemployment-insurance stable-post refund (失业保险稳岗返还)", "2.1", ("001 (七)", "000 §三(一)1", "002 §8", "004 §28")
+    counts = "firms"
     lines: ClassVar = {"ui_refund": ("失业保险稳岗返还", "unemployment-insurance stable-post refund")}
 
     def __init__(self, model, params):

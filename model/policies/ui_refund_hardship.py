@@ -60,6 +60,7 @@ class Params(AppliedLeverParams):
 class UiRefundHardship(Lever):
     name, fund, Params = "ui_refund_hardship", Fund.UI, Params
     title, catalogue, clauses = "enhanced stable-post refund for firms in temporary difficulty (困难企业稳岗返还)", "2.1", ("001 (七)", "000 §三(一)1")
+    counts = "firms"
     lines: ClassVar = {"ui_refund_hardship": ("困难企业稳岗返还", "stable-post refund to firms in temporary difficulty")}
 
     def __init__(self, model, params):
