@@ -56,8 +56,11 @@ class Subject(NamedTuple):
 
 
 #: 《就业补助资金管理办法》 财社〔2017〕164号 第四条 names the lines (in force 2017-2023); 财社〔2023〕181号
-#: 第四条 renames three and adds 其他支出
-_ESF_RULE = "财社〔2017〕164号 第四条"
+#: 第四条 renames three and adds 其他支出, for budget years from 2024 (its 2026 revision, 财社〔2026〕1号,
+#: is not read here)
+_ESF_RULES_2017 = "财社〔2017〕164号"
+_ESF_RULE = f"{_ESF_RULES_2017} 第四条"
+FIRST_YEAR_2023_RULES = 2024
 #: 《社会保险基金财务制度》 财社〔2017〕144号: 第二十条 the UI fund's income, the next article its spending
 _UI_INCOME, _UI_SPENDING = "财社〔2017〕144号 第二十条", "财社〔2017〕144号 (失业保险基金支出)"
 #: the loan guarantee fund of 创业担保贷款 (财金〔2016〕85号): lmsim keeps it as a fund of its own
@@ -79,7 +82,7 @@ def _fiscal_income(source: str, **more: Subject) -> dict[str, Subject]:
 
 #: every subject of the budget funds, by fund and side, in the forms' order
 SUBJECTS: dict[tuple[str, str], dict[str, Subject]] = {
-    (ESF, "income"): _fiscal_income("财社〔2017〕164号 第二条"),
+    (ESF, "income"): _fiscal_income(f"{_ESF_RULES_2017} 第二条"),
     (ESF, "spending"): {
         "vocational_training": Subject(_LINE["training_subsidy"], "vocational training subsidy", _ESF_RULE),
         "skills_assessment": Subject("职业技能鉴定补贴", "skills assessment subsidy", _ESF_RULE, "职业技能评价补贴"),
@@ -267,14 +270,16 @@ def main_table(flows: pd.DataFrame, funds: list[str], years: list[int], median_r
         if f not in funds:
             continue
         term = SUBJECTS[(f, side)][subject]
-        zh = term.zh_2023 if term.zh_2023 and years[0] >= 2024 else term.zh
+        zh, source = term.zh, term.source
+        if years[0] >= FIRST_YEAR_2023_RULES and f == ESF:  # the lines as 财社〔2023〕181号 第四条 names them
+            zh, source = term.zh_2023 or term.zh, source.replace(_ESF_RULES_2017, "财社〔2023〕181号")
         for year in years:
             key = (f, side, subject, year)
             values = wide.loc[key].to_numpy() if key in wide.index else np.zeros(runs)
             point = float(values[median_run])
             at = max(quantile_needed(values, confidence), point) if side == "spending" else min(quantile_reached(values, confidence), point)
             rows.append({"fund": f, "side": side, "subject": subject, "zh": zh, "en": term.en, "year": year,
-                         "point": point, "at_confidence": at, "source": term.source})
+                         "point": point, "at_confidence": at, "source": source})
     return pd.DataFrame(rows)
 
 
@@ -393,8 +398,9 @@ def uncertainty(flows: pd.DataFrame, funds: list[str], years: list[int], runs: i
 def outturn(sc, policies: list[pd.DataFrame], years: list[int]) -> pd.DataFrame:
     """预算执行: per lever with a ``budget`` (its line's appropriation) and year, the share of
     replications in which the budget binds (claims refused), the median first month it binds,
-    and the persons or firms refused and the yuan they claimed (median over replications), with
-    the persons refused by target group."""
+    and the claims refused (persons, firms or loans; a monthly payment counts each month) and
+    the yuan they asked for (medians over replications), with the persons' claims refused by
+    target group."""
     rows = []
     for name, params in sc.policies:
         if params is None or params.budget is None:

@@ -164,7 +164,7 @@ def _forecast(args: argparse.Namespace) -> int:
 
 
 def _budget(args: argparse.Namespace) -> int:
-    from lmsim.reports.budget import main_table_text, write_budget
+    from lmsim.reports.budget import summary_text, write_budget
     from lmsim.reports.report import Provenance
     from lmsim.reports.tables import write_csv
 
@@ -185,7 +185,7 @@ def _budget(args: argparse.Namespace) -> int:
         book = write_budget(result, scenario.scenario.name, provenance, out / "budget.xlsx")
         written = [book, *write_csv({f"budget_{k}": v for k, v in result.tables.items()}, out)]
         _finish(folder, reps, written, args.keep_runs)
-    print("\n".join(main_table_text(result)))
+    print("\n".join(summary_text(result)))
     print(f"wrote {book} and {len(written) - 1} CSV tables")
     return 0
 

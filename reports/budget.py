@@ -325,10 +325,10 @@ def outturn_sheet(ws: Worksheet, b: Budget) -> None:
     t = b.tables["outturn"]
     groups = [f"{GROUPS[g][0]} {g}" for g in REFUSAL_GROUPS]
     row = _head(ws, "预算执行与拒付 outturn against the line budgets", "a line's budget (its lever's `budget`, yuan a year) "
-                "refuses claims beyond it; refused: median over replications (persons or firms); groups: persons refused who "
-                "belong to each (a person may count in several)",
+                "refuses claims beyond it; refused: claims refused, median over replications (persons, firms or loans; a monthly "
+                "payment counts each month it is refused); groups: the persons' claims refused, by group (a person may count in several)",
                 ["项目 line", "年度 year", "预算(万元) budget", "超支概率 probability it binds", "首次超支月份 median first month",
-                 "拒付人数(户数) refused", "拒付金额(万元) refused yuan", "单位 unit", *groups])
+                 "拒付人次(户次) claims refused", "拒付金额(万元) refused yuan", "单位 unit", *groups])
     if t.empty:
         _put(ws, row, 1, "No line has a budget: set `budget` in a lever's section, or on the command line "
                          "--set policies.LEVER.budget=YUAN")
@@ -386,9 +386,9 @@ def notes_sheet(ws: Worksheet, b: Budget, provenance: list[tuple[str, str]]) -> 
     _widths(ws, [30, 120])
 
 
-def main_table_text(b: Budget) -> list[str]:
-    """The main table as text lines (for the terminal): per fund and spending line, each year's
-    point figure and appropriation needed, 万元."""
+def summary_text(b: Budget) -> list[str]:
+    """What the terminal prints: per fund and spending line, each year's point figure and
+    appropriation needed (万元), then the funding gaps and the line budgets that bind."""
     main = b.tables["main"]
     c = f"{b.confidence:.0%}"
     lines = [f"budget request, 万元: point (median run) / needed at {c} confidence"]
@@ -409,6 +409,13 @@ def main_table_text(b: Budget) -> list[str]:
     for r in gaps[gaps["funding_gap"] > 0].itertuples(index=False):
         lines.append(f"funding gap: {_FUND_TERM[r.fund].en} ends {r.year} {wan(r.funding_gap):,.2f} 万元 short "
                      f"(in {r.gap_probability:.0%} of runs)")
+    for r in b.tables["outturn"].to_dict("records"):
+        if not r["binds_share"]:
+            continue
+        groups = ", ".join(f"{r[f'refused_{g}']:,.0f} {g}" for g in REFUSAL_GROUPS if r[f"refused_{g}"])
+        lines.append(f"line budget: {r['lever']} {r['year']} budget {wan(r['budget']):,.2f} 万元 binds in {r['binds_share']:.0%} of runs, "
+                     f"from {r['median_first_month']} (median): {r['refused']:,.0f} claims refused ({r['unit']}; a monthly payment "
+                     f"counts each month), {wan(r['refused_yuan']):,.2f} 万元 (medians){f'; by group: {groups}' if groups else ''}")
     return lines
 
 

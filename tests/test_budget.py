@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lmsim.budget import LINE_SUBJECT, SUBJECTS, budget, outturn, quantile_needed, quantile_reached, subject_of
+from lmsim.budget import LINE_SUBJECT, SUBJECTS, budget, main_table, outturn, quantile_needed, quantile_reached, subject_of
 from lmsim.cli import main
 from lmsim.ledger import FUND_NAMES
 from lmsim.policies import POLICY_COLUMNS, REGISTRY
 from lmsim.population import Status
 from lmsim.replications import Replications
-from lmsim.reports.budget import main_table_text, wan, write_budget
+from lmsim.reports.budget import summary_text, wan, write_budget
 from lmsim.scenario import ScenarioError, load_scenario
 from lmsim.simulation import Simulation
 
@@ -207,7 +207,7 @@ def test_a_fund_that_ends_below_zero_is_reported_as_a_funding_gap(request_of_sma
     esf = gaps[gaps["fund"] == "employment_subsidy_fund"].iloc[0]
     # 100,000 opening + 300,000 appropriated, against 20 posts at the minimum wage for 6 months and more
     assert esf["closing"] < 0 and esf["funding_gap"] == -esf["closing"]
-    text = "\n".join(main_table_text(b))
+    text = "\n".join(summary_text(b))
     assert f"funding gap: employment subsidy fund ends 2019 {wan(esf['funding_gap']):,.2f} 万元 short" in text
 
 
@@ -233,3 +233,14 @@ def test_text_that_looks_like_a_formula_stays_text(request_of_small, tmp_path):
     assert note.value == "@SUM(1)" and note.data_type == "s"
     total = next(c for c in book["预算主表"]["C"] if isinstance(c.value, str) and c.value.startswith("=SUM"))
     assert total.data_type == "f"
+
+
+def test_budget_years_from_2024_use_the_2023_rules_names():
+    flows = pd.DataFrame({"replication": [0], "fund": ["employment_subsidy_fund"], "side": ["spending"], "subject": ["job_seeking"],
+                          "line": ["job_seeking_subsidy"], "year": [2024], "yuan": [100.0]})
+    later = main_table(flows, ["employment_subsidy_fund"], [2024], 0, 1, 0.8).set_index("subject")
+    assert later.at["job_seeking", "zh"] == "一次性求职补贴" and later.at["job_seeking", "source"] == "财社〔2023〕181号 第四条"
+    assert later.at["job_seeking", "point"] == later.at["job_seeking", "at_confidence"] == 100.0
+    assert later.at["internship", "zh"] == "就业见习补贴" and later.at["internship", "point"] == 0.0
+    earlier = main_table(flows.assign(year=2023), ["employment_subsidy_fund"], [2023], 0, 1, 0.8).set_index("subject")
+    assert earlier.at["job_seeking", "zh"] == "求职创业补贴" and earlier.at["job_seeking", "source"] == "财社〔2017〕164号 第四条"
