@@ -10,7 +10,8 @@ from pathlib import Path
 from .batch import SchedulerError
 from .limits import MAX_PROCESSES, MAX_RUNS, check_count, check_seed
 from .rng import replication_seed
-from .scenario import ScenarioError, load_scenario, resolve_path
+from .calendar import year_of
+from .scenario import Scenario, ScenarioError, load_scenario, resolve_path
 
 DEFAULT_SCENARIO = "huyi-baseline"
 DEFAULT_PACKAGE = "huyi-package"
@@ -102,7 +103,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _replications_folder(out: Path, kind: str, scenarios: dict, seed: int, args: argparse.Namespace, **more):
-    """The results folder of a compare or forecast: its fingerprint holds the scenarios (with
+    """The results folder of a compare, forecast or budget: its fingerprint holds the scenarios (with
     their tables' contents and lmsim's revision), the master seed and whether parameters are
     drawn; more replications of the same inputs extend it. The space check counts the runs it
     keeps: measured, about a byte per ten worker-months for a run with paths, 200 kB without.
@@ -201,11 +202,12 @@ def _confidence(text: str) -> float:
     return value
 
 
-def _budget_years(text: str | None, scenario) -> list[int] | None:
+def _budget_years(text: str | None, scenario: Scenario) -> list[int] | None:
     """``--years 2019-2021`` or ``2020,2021``: budget years inside the scenario's horizon."""
     if not text:
         return None
-    first, last = scenario.scenario.start_month // 12, (scenario.scenario.start_month + scenario.scenario.months - 1) // 12
+    info = scenario.scenario
+    first, last = year_of(info.start_month), year_of(info.start_month + info.months - 1)
     try:
         if "-" in text:
             low, high = (int(x) for x in text.split("-"))
