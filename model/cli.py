@@ -1,4 +1,4 @@
-"""The ``lmsim`` command line: compare, forecast, budget, run, check, levers, batch, sensitivity, calibrate, evidence, validate, bench, app."""
+"""The ``lmsim`` command line: compare, forecast, budget, design, run, check, levers, batch, sensitivity, calibrate, evidence, validate, bench, app."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .batch import SchedulerError
+from .design import MAX_EVALUATIONS
 from .limits import MAX_PROCESSES, MAX_RUNS, check_count, check_seed
 from .rng import replication_seed
 from .calendar import year_of
@@ -188,6 +189,67 @@ def _budget(args: argparse.Namespace) -> int:
         _finish(folder, reps, written, args.keep_runs)
     print("\n".join(summary_text(result)))
     print(f"wrote {book} and {len(written) - 1} CSV tables")
+    return 0
+
+
+def _design(args: argparse.Namespace) -> int:
+    import time
+
+    from lmsim.reports.design import summary, write_design
+    from lmsim.reports.report import Provenance, write_compare
+
+    from .compare import Plan, analyse
+    from .design import load_design
+    from .replications import run_together, scenario_hash
+    from .results_folder import digest, open_folder
+    from .search import confirmation, importance, recommended, search
+
+    started = time.monotonic()
+    design = load_design(args.design_file, {"budget": args.budget, "confidence": args.confidence, "evaluations": args.evaluations})
+    info = design.info
+    out = Path(args.out or Path("results") / f"design-{Path(design.path).stem}")
+    inputs = {"design": digest(info.model_dump(mode="json")), "space": digest([repr(d) for d in design.dimensions]),
+              "baseline": scenario_hash(design.baseline), "package": scenario_hash(design.package), "seed": design.seed}
+    worker_months = design.baseline.population.workers * design.baseline.scenario.months
+    size = info.evaluations * info.max_replications * 4_000 + 3 * info.confirmation_runs * worker_months // 10 + 20 * 2**20
+    with open_folder(out, "design", inputs, estimate_bytes=size) as folder:
+        print(f"design: {info.name}: {len(design.dimensions)} parameters, {info.evaluations} candidates in batches of "
+              f"{info.batch}, {info.replications}-{info.max_replications} replications at {info.weight:g} persons per agent -> {out}",
+              file=sys.stderr)
+        result = search(design, out, args.workers, args.scheduler)
+        best = recommended(result.candidates, result.requirement, info)
+        fresh = (design.seed + 1_000_003) % 2**63  # seeds the search never used
+        settings = {"name": info.name, "design": design.path, "objective": info.objective, "confidence": info.confidence,
+                    "budget": info.budget, "parameters": [d.name for d in design.dimensions], "batch": info.batch,
+                    "replications": info.replications, "max_replications": info.max_replications, "weight": info.weight,
+                    "seed": design.seed, "candidates": len(result.candidates),
+                    "distinct_candidates": len({c.key for c in result.candidates}),
+                    "candidate_replications": sum(c.n for c in result.candidates), "runs": result.runs,
+                    "confirmation_runs": info.confirmation_runs, "confirmation_seed": fresh,
+                    "recommended": None if best is None else best.number}
+        written = write_design(result, out, importance(result), settings)
+        table = None
+        if best is not None:
+            packages = {"recommended": load_scenario(out / "recommended.toml"), "document": design.package}
+            plan = Plan(design.baseline, packages, info.confirmation_runs, fresh, draw_parameters=not args.fixed_parameters)
+            sets = plan.replications(out / "confirmation")
+            print(f"design: confirming the recommended package against the document's on fresh seeds "
+                  f"({info.confirmation_runs} replications, full population)", file=sys.stderr)
+            errors = run_together(sets, workers=args.workers, scheduler=args.scheduler)
+            if errors:
+                print(f"lmsim: run failed: {errors[0]}", file=sys.stderr)
+                return 1
+            scenarios = {"baseline": design.baseline, **packages}
+            written += write_compare(analyse(plan, sets), Provenance(_command_line("design"), scenarios, info.confirmation_runs, fresh),
+                                     out / "confirmation", args.lang)
+            table = confirmation(design, sets, {"recommended": f"recommended (candidate {best.number})", "document": "document's package"})
+            written.append(folder.write("confirmation.csv", lambda p: table.to_csv(p, index=False)))
+            if not args.keep_runs:
+                sets[0].clear()
+        folder.finish(written)
+    print("\n".join(summary(result, table, settings)))
+    print(f"wrote {out}/recommended.toml, front.csv, front.png, candidates.csv, importance.csv and the confirmation's "
+          f"compare report ({time.monotonic() - started:.0f} s)" if best is not None else f"wrote {out}/front.csv, candidates.csv")
     return 0
 
 
@@ -469,6 +531,19 @@ def parser() -> argparse.ArgumentParser:
                      help=f"share of replications the appropriation needed covers (default {CONFIDENCE})")
     bud.add_argument("--years", help="budget years, e.g. 2019-2021 or 2020,2021 (default: every year of the horizon)")
     bud.set_defaults(func=_budget)
+    des = sub.add_parser("design", help="search the least costly package that meets the targets with a stated probability: "
+                                        "the recommended package, the front, a confirmation on fresh seeds")
+    des.add_argument("design_file", metavar="DESIGN", nargs="?", default="huyi", help="design file (TOML) or a shipped design: huyi, xiangtan, chengyang, anshan, tacheng (default huyi)")
+    des.add_argument("--budget", type=float, help="yuan of extra outlay over the horizon the package may cost (objective most_targets)")
+    des.add_argument("--confidence", type=_confidence, help="probability each required target must be met with (default: the design's, 0.8)")
+    des.add_argument("--evaluations", type=int, help="candidates to evaluate (default: the design's)")
+    des.add_argument("--workers", type=int, help="local worker processes (default: the number of cores; not with --scheduler)")
+    des.add_argument("--scheduler", help="address of a Dask scheduler (default: a local process pool)")
+    des.add_argument("--out", help="results folder (default: results/design-DESIGN)")
+    des.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the confirmation's compare report (default zh)")
+    des.add_argument("--fixed-parameters", action="store_true", help="confirm at the fitted values instead of drawing them per replication")
+    des.add_argument("--keep-runs", action="store_true", help="keep the confirmation's runs after its report is written")
+    des.set_defaults(func=_design)
     run = sub.add_parser("run", help="run a scenario and write monthly indicators, the ledger and fund balances")
     run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"scenario file or built-in name (default: {DEFAULT_SCENARIO})")
     run.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
@@ -562,7 +637,7 @@ def _replication_options(p: argparse.ArgumentParser) -> None:
 
 
 #: command-line counts and their upper bounds (lmsim.limits), checked like the same values in a file
-COUNTS = {"runs": MAX_RUNS, "workers": MAX_PROCESSES, "max_attempts": 100, "design": 10_000, "max_evaluations": 100_000,
+COUNTS = {"evaluations": MAX_EVALUATIONS, "runs": MAX_RUNS, "workers": MAX_PROCESSES, "max_attempts": 100, "design": 10_000, "max_evaluations": 100_000,
           "replications": MAX_RUNS, "design_points": 10_000}
 
 
