@@ -33,7 +33,6 @@ both the randomness of the economy and what is not known of the behavioural para
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import warnings
 from collections.abc import Callable
@@ -271,8 +270,15 @@ def search(design: Design, folder: Path, workers: int = 1, scheduler: str | None
     runner.ensure([(baseline_key, base_maker, k) for k in range(info.max_replications)])
     base = [store.get(baseline_key, k) for k in range(info.max_replications)]
 
-    def fill(c: Candidate, n: int) -> None:
-        runner.ensure([(c.key, lambda v=c.values: design.candidate(v), k) for k in range(n)])
+    def fill(wanted: dict[int, int], among: list[Candidate]) -> None:
+        """Run what is missing of ``wanted`` ({candidate number: replications}) in one pool, then
+        read each candidate's replications net of the baseline's."""
+        chosen = [c for c in among if c.number in wanted]
+        runner.ensure([(c.key, lambda v=c.values: design.candidate(v), k) for c in chosen for k in range(wanted[c.number])])
+        for c in chosen:
+            read(c, wanted[c.number])
+
+    def read(c: Candidate, n: int) -> None:
         c.extra_outlay, c.net_jobs, c.met = [], [], []
         for k in range(n):
             m = store.get(c.key, k)
@@ -281,19 +287,18 @@ def search(design: Design, folder: Path, workers: int = 1, scheduler: str | None
             c.met.append(m["met"])
 
     document = Candidate(0, design.document_values(), design.key(design.document_values()))
-    fill(document, info.max_replications)
+    fill({0: info.max_replications}, [document])
     need = requirement(design, document)
     say(f"the document's package: extra outlay {document.mean_outlay() / 1e4:,.0f} 万元, "
         + ", ".join(f"{t} {100 * document.probability(t):.0f} %" for t in design.targets))
     distributions = {d.name: distribution(d) for d in design.dimensions}
     directions = {"least_outlay": ["minimize"], "most_targets": ["maximize"], "pareto": ["minimize", "maximize", "maximize"]}[info.objective]
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(directions=directions)
     candidates = [document]
     _tell(study, document, distributions, design, need)
     number = 1
     batch = 0
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    logging.getLogger("optuna").setLevel(logging.WARNING)
     while number < info.evaluations:
         study.sampler = optuna.samplers.TPESampler(seed=_batch_seed(design.seed, batch), multivariate=True, n_startup_trials=STARTUP)
         size = min(info.batch, info.evaluations - number)
@@ -302,8 +307,7 @@ def search(design: Design, folder: Path, workers: int = 1, scheduler: str | None
         number += size
         reps = {c.number: info.replications for c in fresh}
         while True:
-            for c in fresh:
-                fill(c, reps[c.number])
+            fill(reps, fresh)
             more = [c for c in fresh if reps[c.number] < info.max_replications and undecided(c, [*candidates, *fresh], need, info)]
             if not more:
                 break
