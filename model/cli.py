@@ -195,30 +195,53 @@ def _budget(args: argparse.Namespace) -> int:
 def _design(args: argparse.Namespace) -> int:
     import time
 
-    from lmsim.reports.design import summary, write_design
+    from lmsim.reports.design import summary, write_design, write_package
     from lmsim.reports.report import Provenance, write_compare
 
     from .compare import Plan, analyse
     from .design import load_design
     from .replications import run_together, scenario_hash
     from .results_folder import digest, open_folder
-    from .search import confirmation, importance, recommended, search
+    from .search import RunFailed, confirmation, importance, ranked, search, verdict
 
     started = time.monotonic()
     design = load_design(args.design_file, {"budget": args.budget, "confidence": args.confidence, "evaluations": args.evaluations})
     info = design.info
     out = Path(args.out or Path("results") / f"design-{Path(design.path).stem}")
-    inputs = {"design": digest(info.model_dump(mode="json")), "space": digest([repr(d) for d in design.dimensions]),
-              "baseline": scenario_hash(design.baseline), "package": scenario_hash(design.package), "seed": design.seed}
+    # more candidates extend a search as more replications extend a compare: the proposals so far stay the same
+    inputs = {"design": digest(info.model_dump(mode="json", exclude={"evaluations"})), "space": digest([repr(d) for d in design.dimensions]),
+              "baseline": scenario_hash(design.baseline), "package": scenario_hash(design.package), "seed": design.seed,
+              "parameters": "fixed" if args.fixed_parameters else "drawn"}
     worker_months = design.baseline.population.workers * design.baseline.scenario.months
-    size = info.evaluations * info.max_replications * 4_000 + 3 * info.confirmation_runs * worker_months // 10 + 20 * 2**20
+    size = info.evaluations * info.max_replications * 4_000 + (2 + info.confirmations) * info.confirmation_runs * worker_months // 10 + 20 * 2**20
     with open_folder(out, "design", inputs, estimate_bytes=size) as folder:
         print(f"design: {info.name}: {len(design.dimensions)} parameters, {info.evaluations} candidates in batches of "
-              f"{info.batch}, {info.replications}-{info.max_replications} replications at {info.weight:g} persons per agent -> {out}",
-              file=sys.stderr)
-        result = search(design, out, args.workers, args.scheduler)
-        best = recommended(result.candidates, result.requirement, info)
+              f"{info.batch}, {info.replications}-{info.max_replications} replications at {info.weight:g} times the "
+              f"scenario's persons per agent -> {out}", file=sys.stderr)
+        try:
+            result = search(design, out, args.workers, args.scheduler)
+        except RunFailed as exc:
+            print(f"lmsim: run failed: {exc}", file=sys.stderr)
+            return 1
         fresh = (design.seed + 1_000_003) % 2**63  # seeds the search never used
+        confirmed, last = [], None
+        for c in ranked(result.candidates, result.requirement, info)[:info.confirmations]:
+            label = f"candidate {c.number}"
+            packages = {label: load_scenario(write_package(result, c, out)), "document": design.package}
+            plan = Plan(design.baseline, packages, info.confirmation_runs, fresh, draw_parameters=not args.fixed_parameters)
+            sets = plan.replications(out / "confirmation")
+            print(f"design: confirming candidate {c.number} against the document's package on fresh seeds "
+                  f"({info.confirmation_runs} replications, full population)", file=sys.stderr)
+            errors = run_together(sets, workers=args.workers, scheduler=args.scheduler)
+            if errors:
+                print(f"lmsim: run failed: {errors[0]}", file=sys.stderr)
+                return 1
+            table = confirmation(design, sets, {label: label, "document": "document's package"})
+            confirmed.append((c, table, *verdict(table, result.requirement, design)))
+            last = (plan, sets, packages)
+            if confirmed[-1][2]:
+                break
+        best = next((c for c, _, ok, _ in confirmed if ok), None)
         settings = {"name": info.name, "design": design.path, "objective": info.objective, "confidence": info.confidence,
                     "budget": info.budget, "parameters": [d.name for d in design.dimensions], "batch": info.batch,
                     "replications": info.replications, "max_replications": info.max_replications, "weight": info.weight,
@@ -226,31 +249,30 @@ def _design(args: argparse.Namespace) -> int:
                     "distinct_candidates": len({c.key for c in result.candidates}),
                     "candidate_replications": sum(c.n for c in result.candidates), "runs": result.runs,
                     "confirmation_runs": info.confirmation_runs, "confirmation_seed": fresh,
+                    "confirmed": [{"candidate": c.number, "confirmed": ok, "verdict": text} for c, _, ok, text in confirmed],
                     "recommended": None if best is None else best.number}
-        written = write_design(result, out, importance(result), settings)
-        table = None
-        if best is not None:
-            packages = {"recommended": load_scenario(out / "recommended.toml"), "document": design.package}
-            plan = Plan(design.baseline, packages, info.confirmation_runs, fresh, draw_parameters=not args.fixed_parameters)
-            sets = plan.replications(out / "confirmation")
-            print(f"design: confirming the recommended package against the document's on fresh seeds "
-                  f"({info.confirmation_runs} replications, full population)", file=sys.stderr)
-            errors = run_together(sets, workers=args.workers, scheduler=args.scheduler)
-            if errors:
-                print(f"lmsim: run failed: {errors[0]}", file=sys.stderr)
-                return 1
+        written = write_design(result, out, importance(result), settings, best, [c for c, *_ in confirmed])
+        if last is not None:
+            plan, sets, packages = last
             scenarios = {"baseline": design.baseline, **packages}
             written += write_compare(analyse(plan, sets), Provenance(_command_line("design"), scenarios, info.confirmation_runs, fresh),
                                      out / "confirmation", args.lang)
-            table = confirmation(design, sets, {"recommended": f"recommended (candidate {best.number})", "document": "document's package"})
-            written.append(folder.write("confirmation.csv", lambda p: table.to_csv(p, index=False)))
+            tables = _confirmations([t for _, t, _, _ in confirmed])
+            written.append(folder.write("confirmation.csv", lambda p: tables.to_csv(p, index=False)))
             if not args.keep_runs:
                 sets[0].clear()
         folder.finish(written)
-    print("\n".join(summary(result, table, settings)))
-    print(f"wrote {out}/recommended.toml, front.csv, front.png, candidates.csv, importance.csv and the confirmation's "
-          f"compare report ({time.monotonic() - started:.0f} s)" if best is not None else f"wrote {out}/front.csv, candidates.csv")
+    print("\n".join(summary(result, settings, confirmed)))
+    print(f"wrote {out}: {'recommended.toml, ' if best else ''}front.csv, front.png, candidates.csv, importance.csv"
+          f"{', the confirmation (confirmation.csv, confirmation/report.html)' if confirmed else ''} ({time.monotonic() - started:.0f} s)")
     return 0
+
+
+def _confirmations(tables: list):
+    """The confirmations' tables as one, the document's package's rows once."""
+    import pandas as pd
+
+    return pd.concat(tables, ignore_index=True).drop_duplicates(["package", "measure"])
 
 
 def _confidence(text: str) -> float:

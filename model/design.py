@@ -85,6 +85,7 @@ class DesignInfo(Section):
     max_replications: int = Field(16, ge=2, le=MAX_RUNS, description="replications of a candidate near the decision")
     weight: float = Field(1.0, ge=1.0, le=MAX_WEIGHT, description="persons per agent during the search (the confirmation runs at the scenario's own)")
     confirmation_runs: int = Field(20, ge=2, le=MAX_RUNS, description="replications of the confirmation on fresh seeds")
+    confirmations: int = Field(3, ge=1, le=20, description="qualifying candidates confirmed in turn, cheapest first, until one is confirmed")
     seed: int | None = Field(None, ge=0, le=2**63 - 1, description="master seed (default: the baseline's)")
 
     @model_validator(mode="after")
@@ -123,8 +124,14 @@ class Choices(Section):
     choices: list[str | bool | int | float] = Field(min_length=1)
 
     def holds(self, value: Any) -> bool:
-        return any(value == c and type(value) is type(c) or (isinstance(value, float) and isinstance(c, int) and value == c)
-                   for c in self.choices)
+        return any(_same(value, c) for c in self.choices)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as TOML values: true is not 1, but 300 is 300.0."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return a == b
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ probability reaches the required probability) and, for ``least_outlay``, its ext
 clearly above the cheapest package known to meet the targets (the lower end of a 90 % interval,
 mean - 1.645 standard errors, is below it); for ``most_targets``, its extra outlay is not
 clearly over the budget; for ``pareto``, no fully replicated candidate dominates it clearly.
-Only fully replicated candidates can be recommended or lie on the front.
+Only fully replicated candidates can be recommended. The cheapest that qualify are then run
+again on fresh seeds at the scenario's own scale, against the document's package, up to
+``confirmations`` of them in turn: the first one the fresh seeds confirm (:func:`verdict`) is the
+recommended package.
 
 Replication k of every candidate and of the baseline runs with seed k and the fitted parameters
 drawn for k (:mod:`lmsim.parameter_draws`), so a probability "across replications" is across
@@ -38,6 +41,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Event
 from typing import Any
 
 import numpy as np
@@ -46,7 +50,7 @@ import pandas as pd
 from scipy.stats import beta
 
 from .batch import Progress, ScenarioModel, Task, dask_results, local_results
-from .design import SWITCH, Choices, Design, Range
+from .design import Choices, Design, Range
 from .parameter_draws import drawn
 from .reduce import flows_by_line
 from .results_folder import atomic_write
@@ -220,11 +224,22 @@ class Evaluations:
         return sum(1 for _ in self.folder.glob("*.json"))
 
 
-class Runner:
-    """Runs what is missing of (scenario, replication) pairs in one pool or on a cluster."""
+class RunFailed(Exception):
+    """A run of the search raised: the message names the candidate and replication."""
 
-    def __init__(self, design: Design, store: Evaluations, workers: int, scheduler: str | None, max_attempts: int = 3):
-        self.design, self.store, self.workers, self.scheduler, self.max_attempts = design, store, workers, scheduler, max_attempts
+
+class Stopped(Exception):
+    """The search was asked to stop (the dashboard's cancel); the runs finished are kept."""
+
+
+class Runner:
+    """Runs what is missing of (scenario, replication) pairs in one pool or on a cluster; once
+    ``stop`` is set it starts no more runs and raises :class:`Stopped`."""
+
+    def __init__(self, design: Design, store: Evaluations, workers: int, scheduler: str | None,
+                 stop: Event | None = None, show: bool | None = None, max_attempts: int = 3):
+        self.design, self.store, self.workers, self.scheduler = design, store, workers, scheduler
+        self.stop, self.show, self.max_attempts = stop, show, max_attempts
         self.ran = 0
 
     def ensure(self, wanted: list[tuple[str, Callable[[], Scenario], int]]) -> None:
@@ -239,10 +254,12 @@ class Runner:
         tasks = (Task(i, i, k, replication_seed(seed, k), {"scenario": i}) for i, (_, _, k) in enumerate(todo))
         source = (dask_results(model, tasks, self.scheduler, self.max_attempts) if self.scheduler
                   else local_results(model, tasks, self.workers, self.max_attempts))
-        bar = Progress(len(todo), 0, "runs", None)
+        bar = Progress(len(todo), 0, "runs", self.show)
         errors = []
         try:
             for record in source:
+                if self.stop is not None and self.stop.is_set():
+                    break
                 row = record["row"]
                 key, _, k = todo[row["point"]]
                 if row["status"] == "ok":
@@ -254,17 +271,22 @@ class Runner:
         finally:
             source.close()
             bar.close()
+        if self.stop is not None and self.stop.is_set():
+            raise Stopped
         if errors:
-            raise RuntimeError("; ".join(errors[:3]))
+            raise RunFailed("; ".join(errors[:3]))
 
 
 def search(design: Design, folder: Path, workers: int = 1, scheduler: str | None = None,
-           log: Callable[[str], None] | None = None) -> SearchResult:
-    """Run the design's search (resuming from what ``folder`` keeps) and return every candidate."""
+           log: Callable[[str], None] | None = None, on_batch: Callable[[int, int], None] | None = None,
+           stop: Event | None = None) -> SearchResult:
+    """Run the design's search (resuming from what ``folder`` keeps) and return every candidate.
+    ``log`` hears a line per batch (default: standard error), ``on_batch(candidates done,
+    evaluations)`` the progress (the dashboard's bar); once ``stop`` is set, :class:`Stopped`."""
     say = log or (lambda text: print(f"lmsim design: {text}", file=sys.stderr, flush=True))
     info = design.info
     store = Evaluations(folder)
-    runner = Runner(design, store, workers, scheduler)
+    runner = Runner(design, store, workers, scheduler, stop, show=None if log is None else False)
     baseline_key = "baseline"
     base_maker = design.baseline_at
     runner.ensure([(baseline_key, base_maker, k) for k in range(info.max_replications)])
@@ -320,6 +342,8 @@ def search(design: Design, folder: Path, workers: int = 1, scheduler: str | None
         say(f"batch {batch + 1}: {number}/{info.evaluations} candidates, {runner.ran} runs this session; "
             + (f"best so far candidate {best.number}, extra outlay {best.mean_outlay() / 1e4:,.0f} 万元" if best else "none meets the targets yet"))
         batch += 1
+        if on_batch is not None:
+            on_batch(number, info.evaluations)
     return SearchResult(design, candidates, need, study, store.count())
 
 
@@ -404,29 +428,35 @@ def front(candidates: list[Candidate], need: Requirement) -> list[Candidate]:
     return sorted(on, key=lambda c: (c.mean_outlay(), c.number))
 
 
-def recommended(candidates: list[Candidate], need: Requirement, info: Any) -> Candidate | None:
-    """The package the design recommends among the fully replicated candidates (None: none
-    qualifies). least_outlay and pareto: the least extra outlay among those meeting every
-    required target; most_targets: the most targets met within the budget, then the highest
-    probability of meeting them all, then the least outlay."""
-    full = [c for c in candidates if c.n >= info.max_replications]
+def ranked(candidates: list[Candidate], need: Requirement, info: Any) -> list[Candidate]:
+    """The fully replicated candidates that qualify, best first (one per key). least_outlay and
+    pareto: those meeting every required target, by extra outlay; most_targets: those within the
+    budget, by targets met, then the probability of meeting them all, then the extra outlay."""
+    full = list({c.key: c for c in reversed(candidates) if c.n >= info.max_replications}.values())
     if info.objective == "most_targets":
         within = [c for c in full if c.mean_outlay() <= info.budget]
-        return min(within, key=lambda c: (-need.count_met(c), -c.all_met(need.targets), c.mean_outlay(), c.number), default=None)
-    meeting = [c for c in full if need.meets(c)]
-    return min(meeting, key=lambda c: (c.mean_outlay(), c.number), default=None)
+        return sorted(within, key=lambda c: (-need.count_met(c), -c.all_met(need.targets), c.mean_outlay(), c.number))
+    return sorted((c for c in full if need.meets(c)), key=lambda c: (c.mean_outlay(), c.number))
+
+
+def recommended(candidates: list[Candidate], need: Requirement, info: Any) -> Candidate | None:
+    """The search's best candidate (None: none qualifies); ``lmsim design`` recommends it once
+    fresh seeds confirm it (:func:`verdict`)."""
+    order = ranked(candidates, need, info)
+    return order[0] if order else None
 
 
 # --- the answer ------------------------------------------------------------------------------
 
 
-def candidates_table(result: SearchResult) -> pd.DataFrame:
+def candidates_table(result: SearchResult, best: Candidate | None = None) -> pd.DataFrame:
     """One row per candidate: its values, replications, extra outlay (mean and standard error),
     net regular jobs, the probability of each design target and of all required ones, whether
-    it meets the requirement and whether it lies on the front."""
+    it meets the requirement, whether it lies on the front, and whether it is ``best`` (the
+    package recommended; default the search's best)."""
     need, info = result.requirement, result.design.info
     on_front = {c.number for c in front(result.candidates, need)}
-    best = recommended(result.candidates, need, info)
+    best = best or recommended(result.candidates, need, info)
     rows = []
     for c in result.candidates:
         row = {"candidate": c.number, "replications": c.n, **c.values,
@@ -497,3 +527,28 @@ def confirmation(design: Design, sets: list[Any], labels: dict[str, str]) -> pd.
 def _confirmation_metrics(reps: Any, label: str, k: int, design: Design) -> dict[str, Any]:
     run = reps.load(label, k, parts=["monthly", "flows", "policies"])
     return run_metrics(run.monthly, run.policies, run.flows, design.targets)
+
+
+def verdict(table: pd.DataFrame, need: Requirement, design: Design) -> tuple[bool, str]:
+    """Whether a confirmation (:func:`confirmation`'s table, the candidate first and the
+    document's package second) confirms the candidate: each required target met with the
+    design's confidence and, with ``as_good_as_document``, at least as often as the document's
+    package meets it on the same fresh seeds; at a lower extra outlay than the document's package
+    (for most_targets: within the budget)."""
+    value = table.pivot(index="measure", columns="package", values="value")
+    candidate, document = list(dict.fromkeys(table["package"]))[:2]
+    p = {t: (value.loc[f"p_{t}", candidate], value.loc[f"p_{t}", document]) for t in need.targets}
+    failures = [f"{t} met in {100 * mine:.0f} % of replications, below {100 * design.info.confidence:.0f} %"
+                for t, (mine, _) in p.items() if mine < design.info.confidence - 1e-12]
+    if design.info.as_good_as_document:
+        failures += [f"{t} met in {100 * mine:.0f} % against the document's {100 * theirs:.0f} %"
+                     for t, (mine, theirs) in p.items() if mine < theirs - 1e-12]
+    outlay, theirs = value.loc["extra_outlay", candidate], value.loc["extra_outlay", document]
+    if design.info.objective == "most_targets":
+        if outlay > design.info.budget:
+            failures.append(f"extra outlay {outlay / 1e4:,.0f} 万元 over the budget {design.info.budget / 1e4:,.0f} 万元")
+    elif outlay >= theirs:
+        failures.append(f"extra outlay {outlay / 1e4:,.0f} 万元, not below the document's {theirs / 1e4:,.0f} 万元")
+    if failures:
+        return False, "not confirmed: " + "; ".join(failures)
+    return True, f"confirmed: every required target met as required, for {(theirs - outlay) / 1e4:,.0f} 万元 less extra outlay than the document's package"

@@ -19,7 +19,8 @@ import tomli_w  # noqa: E402
 from lmsim.design import Design, candidate_data  # noqa: E402
 from lmsim.results_folder import atomic_write  # noqa: E402
 from lmsim.scenario import BUILTIN_DIR, read_toml_file  # noqa: E402
-from lmsim.search import Candidate, SearchResult, candidates_table, front, recommended, requirement_table  # noqa: E402
+from lmsim.search import (Candidate, SearchResult, candidates_table, front, probability_interval, recommended,  # noqa: E402
+                          requirement_table)
 
 
 def package_text(design: Design, values: dict[str, Any], name: str) -> str:
@@ -35,20 +36,12 @@ def package_text(design: Design, values: dict[str, Any], name: str) -> str:
     return f"# {name}\n# written by lmsim design from {design.path}; the package of {path.name} with the values found\n" + tomli_w.dumps(data)
 
 
-def write_packages(result: SearchResult, folder: Path) -> dict[int, Path]:
-    """The front's packages (and the recommended one) as ``packages/candidate-NNN.toml``."""
-    need, info = result.requirement, result.design.info
-    chosen = {c.number: c for c in front(result.candidates, need)}
-    best = recommended(result.candidates, need, info)
-    if best is not None:
-        chosen[best.number] = best
+def write_package(result: SearchResult, c: Candidate, folder: Path) -> Path:
+    """A candidate as ``packages/candidate-NNN.toml``."""
+    name = f"{result.design.info.name}: candidate {c.number}" + (" (the document's package)" if c.number == 0 else "")
+    text = package_text(result.design, c.values, name)
     (folder / "packages").mkdir(exist_ok=True)
-    files = {}
-    for number, c in sorted(chosen.items()):
-        name = f"{result.design.info.name}: candidate {number}" + (" (the document's package)" if number == 0 else "")
-        text = package_text(result.design, c.values, name)
-        files[number] = atomic_write(folder / "packages" / f"candidate-{number:03d}.toml", lambda p, t=text: p.write_text(t, encoding="utf-8"))
-    return files
+    return atomic_write(folder / "packages" / f"candidate-{c.number:03d}.toml", lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def front_chart(table: pd.DataFrame, path: Path) -> Path:
@@ -76,10 +69,14 @@ def front_chart(table: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_design(result: SearchResult, folder: Path, importance: pd.DataFrame, settings: dict[str, Any]) -> list[Path]:
-    """Every file of the answer but the confirmation; returns them."""
-    table = candidates_table(result)
-    packages = write_packages(result, folder)
+def write_design(result: SearchResult, folder: Path, importance: pd.DataFrame, settings: dict[str, Any],
+                 best: Candidate | None, extra: list[Candidate] = ()) -> list[Path]:
+    """Every file of the answer but the confirmation's report: the tables, the chart, each
+    package of the front (and ``best`` and the ``extra`` candidates confirmed) as a scenario file,
+    and ``best`` as ``recommended.toml``; returns them."""
+    table = candidates_table(result, best)
+    chosen = {c.number: c for c in [*front(result.candidates, result.requirement), *extra, *([best] if best else [])]}
+    packages = {n: write_package(result, c, folder) for n, c in sorted(chosen.items())}
     table["file"] = [str(packages[n].relative_to(folder)) if n in packages else "" for n in table["candidate"]]
     written = [atomic_write(folder / "candidates.csv", lambda p: table.to_csv(p, index=False))]
     on_front = table[table["on_front"]].sort_values("extra_outlay")
@@ -87,7 +84,7 @@ def write_design(result: SearchResult, folder: Path, importance: pd.DataFrame, s
     written.append(front_chart(table, folder / "front.png"))
     written.append(atomic_write(folder / "importance.csv", lambda p: importance.to_csv(p, index=False)))
     written.append(atomic_write(folder / "requirement.csv", lambda p: requirement_table(result).to_csv(p, index=False)))
-    best = recommended(result.candidates, result.requirement, result.design.info)
+    (folder / "recommended.toml").unlink(missing_ok=True)  # an earlier answer's, with other candidates
     if best is not None:
         text = packages[best.number].read_text(encoding="utf-8")
         written.append(atomic_write(folder / "recommended.toml", lambda p: p.write_text(text, encoding="utf-8")))
@@ -95,10 +92,11 @@ def write_design(result: SearchResult, folder: Path, importance: pd.DataFrame, s
     return written + list(packages.values())
 
 
-def summary(result: SearchResult, confirmation: pd.DataFrame | None, settings: dict[str, Any]) -> list[str]:
-    """The answer in a few lines for the terminal."""
+def summary(result: SearchResult, settings: dict[str, Any], confirmed: list[tuple[Candidate, pd.DataFrame, bool, str]] | None = None) -> list[str]:
+    """The answer in a few lines for the terminal: the requirement, the document's package, the
+    recommended one, the front, and each confirmation on fresh seeds with its verdict
+    (``confirmed``: None when there was no confirmation, as in the dashboard)."""
     info, need = result.design.info, result.requirement
-    best = recommended(result.candidates, need, info)
     doc = result.candidates[0]
     lines = [f"{info.name}: {settings['candidates']} candidates, {settings['candidate_replications']} candidate replications "
              f"({settings['runs']} runs with the baseline's), objective {info.objective}"]
@@ -106,34 +104,45 @@ def summary(result: SearchResult, confirmation: pd.DataFrame | None, settings: d
     for t, why in need.not_required.items():
         lines.append(f"not required: {t} ({why})")
     lines.append(_describe("document's package", doc, need))
+    best = recommended(result.candidates, need, info)
     if best is None:
         lines.append("no candidate in the space meets every required target with its probability: " + _closest(result))
-    else:
-        lines.append(_describe(f"recommended: candidate {best.number}", best, need))
-        changed = {k: v for k, v in best.values.items() if doc.values.get(k) != v}
-        lines.append("  changes from the document's package: " + (", ".join(f"{k} {doc.values.get(k)!r} -> {v!r}" for k, v in changed.items()) or "none"))
+    for c, table, ok, text in confirmed or []:
+        lines += [_describe(f"candidate {c.number}", c, need), _changes(c, doc)]
+        lines.append(f"  on fresh seeds ({settings['confirmation_runs']} replications, full population):")
+        for package, group in table.groupby("package", sort=False):
+            lines.append(f"    {package}: " + "; ".join(_measure(r) for _, r in group.iterrows()))
+        lines.append(f"  {text}")
+    if confirmed is None and best is not None:
+        lines += [_describe(f"the search's best: candidate {best.number} (not yet confirmed on fresh seeds)", best, need), _changes(best, doc)]
+    elif confirmed is not None and best is not None:
+        winner = next((c for c, _, ok, _ in confirmed if ok), None)
+        lines.append(f"recommended: candidate {winner.number} (recommended.toml)" if winner else
+                     f"no candidate confirmed on fresh seeds among the {len(confirmed)} cheapest that qualified: none is recommended")
     on = front(result.candidates, need)
     lines.append(f"front: {len(on)} packages (front.csv, front.png, packages/)")
     for c in on[:12]:
         lines.append(f"  candidate {c.number:>3}: extra outlay {c.mean_outlay() / 1e4:>10,.0f} 万元, all required targets "
                      f"{100 * c.all_met(need.targets):5.1f} %, net regular jobs {sum(c.net_jobs) / c.n:>+8,.0f} ({c.n} replications)")
-    if confirmation is not None and len(confirmation):
-        lines.append(f"confirmation on fresh seeds ({settings['confirmation_runs']} replications each, full population):")
-        for package, group in confirmation.groupby("package", sort=False):
-            parts = []
-            for _, r in group.iterrows():
-                if r["measure"].startswith("p_"):
-                    parts.append(f"{r['measure'][2:]} {100 * r['value']:.0f} % [{100 * r['low']:.0f}, {100 * r['high']:.0f}]")
-                elif r["measure"] == "extra_outlay":
-                    parts.append(f"extra outlay {r['value'] / 1e4:,.0f} 万元 [{r['low'] / 1e4:,.0f}, {r['high'] / 1e4:,.0f}]")
-                else:
-                    parts.append(f"net regular jobs {r['value']:+,.0f} [{r['low']:+,.0f}, {r['high']:+,.0f}]")
-            lines.append(f"  {package}: " + "; ".join(parts))
     return lines
 
 
+def _changes(c: Candidate, doc: Candidate) -> str:
+    changed = {k: v for k, v in c.values.items() if doc.values.get(k) != v}
+    return "  changes from the document's package: " + (", ".join(f"{k} {doc.values.get(k)!r} -> {v!r}" for k, v in changed.items()) or "none")
+
+
+def _measure(r: pd.Series) -> str:
+    if r["measure"].startswith("p_"):
+        return f"{r['measure'][2:]} {100 * r['value']:.0f} % [{100 * r['low']:.0f}, {100 * r['high']:.0f}]"
+    if r["measure"] == "extra_outlay":
+        return f"extra outlay {r['value'] / 1e4:,.0f} 万元 [{r['low'] / 1e4:,.0f}, {r['high'] / 1e4:,.0f}]"
+    return f"net regular jobs {r['value']:+,.0f} [{r['low']:+,.0f}, {r['high']:+,.0f}]"
+
+
 def _describe(name: str, c: Candidate, need: Any) -> str:
-    probs = ", ".join(f"{t} {100 * c.probability(t):.0f} %" for t in need.probability)
+    probs = ", ".join(f"{t} {100 * c.probability(t):.0f} % [{100 * probability_interval(c.successes(t), c.n)[0]:.0f}, "
+                      f"{100 * probability_interval(c.successes(t), c.n)[1]:.0f}]" for t in need.probability)
     return (f"{name}: extra outlay {c.mean_outlay() / 1e4:,.0f} 万元 (± {c.outlay_se() / 1e4:,.0f}), "
             f"net regular jobs {sum(c.net_jobs) / c.n:+,.0f}, {c.n} replications; {probs}")
 

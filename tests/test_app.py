@@ -199,3 +199,42 @@ def test_start_from_an_uploaded_file_and_cancel_a_run(browser_page, tmp_path):
     page.wait_for_function("document.querySelector('#progress-text').dataset.state === 'cancelled'", timeout=60_000)
     assert "Cancelled" in page.inner_text("#progress-text")  # the page is in English since the test before
     assert hosts == {urlparse(page.url).netloc}
+
+
+def test_design_tab_finds_the_posts_known_by_construction(browser_page, tmp_path):
+    """The design tab on a package whose answer is known: posts open to everyone and a target of at
+    least 40 persons in programme posts at the end; the posts vary over 0.5-1.5 times 60, so the
+    least costly package meeting the target has 45 posts (30 miss it, and cost rises with posts)."""
+    page, hosts = browser_page
+    upload = tmp_path / "posts.toml"
+    upload.write_text('base = "small"\n[scenario]\nname = "posts"\n[policies.public_welfare_posts]\n'
+                      'start = "2019-01"\nend = "2020-12"\nclause = "test"\nposts = 60.0\npriority = ["everyone"]\n'
+                      '[targets.posts]\nindicator = "programme_posts"\naggregate = "last"\nop = ">="\nvalue = 40\n'
+                      'start = "2020-12"\nend = "2020-12"\nclause = "test"\n', encoding="utf-8")
+    page.click("a[data-value=package]")
+    page.set_input_files("#upload", str(upload))
+    page.check("input[name=start][value=upload]")
+    page.locator('[data-for="small/upload"]').wait_for(timeout=20_000)
+    page.wait_for_function("document.querySelector('#public_welfare_posts__posts').value == '60'", timeout=20_000)
+    page.click("a[data-value=design]")
+    page.locator("input[name=design_vary][value='public_welfare_posts.posts']").check()
+    page.fill("#design_evaluations", "6")
+    page.fill("#design_weight", "4")
+    page.click("#design_run")
+    page.wait_for_function("document.querySelector('#design-state') && document.querySelector('#design-state').dataset.state === 'done'",
+                           timeout=240_000)
+    summary = page.inner_text("#design-summary")
+    assert "public_welfare_posts.posts 60.0 -> 45.0" in summary, summary
+    with page.expect_download() as download:
+        page.click("#download_recommended")
+    recommended = tmp_path / "recommended.toml"
+    download.value.save_as(recommended)
+    assert main(["check", str(recommended)]) == 0
+    assert "posts = 45.0" in recommended.read_text(encoding="utf-8")
+    with page.expect_download() as download:
+        page.click("#download_design")
+    design = tmp_path / "design.toml"
+    download.value.save_as(design)
+    assert "[levers.public_welfare_posts.posts]" in design.read_text(encoding="utf-8") or "posts = {" in design.read_text(encoding="utf-8")
+    assert page.locator("#design-front").is_visible()
+    assert hosts == {urlparse(page.url).netloc}

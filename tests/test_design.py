@@ -211,7 +211,8 @@ def test_lmsim_design_writes_the_answer_and_confirms_it(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["design", str(path), "--out", str(out), "--workers", "2", "--lang", "en"]) == 0
     printed = capsys.readouterr().out
-    assert "recommended: candidate" in printed and "confirmation on fresh seeds (2 replications each" in printed
+    assert "recommended: candidate" in printed and "on fresh seeds (2 replications, full population)" in printed
+    assert "  confirmed: every required target met as required" in printed
     for name in ("recommended.toml", "front.csv", "front.png", "candidates.csv", "importance.csv", "requirement.csv",
                  "search.json", "confirmation.csv", "confirmation/report.html"):
         assert (out / name).is_file(), name

@@ -200,3 +200,58 @@ def toml_value(value: Any) -> str:
     if isinstance(plain, dict):  # tomli_w writes a table inline only inside an array
         return tomli_w.dumps({"v": [plain]}).strip().removeprefix("v = ")[1:-1].strip().rstrip(",")
     return tomli_w.dumps({"v": plain}).strip().removeprefix("v = ")
+
+
+# --- a design built from the form ---------------------------------------------------------------
+
+#: the values a parameter the design tab varies may take, as multiples of the form's value
+DESIGN_MULTIPLES = (0.5, 0.75, 1.0, 1.25, 1.5)
+
+
+def design_parameters(policies: dict[str, dict]) -> dict[str, str]:
+    """The parameters of the levers in force the design tab can vary ({"lever.field": label}):
+    the numbers and whole numbers the package sets above zero (or leaves at a default above zero)."""
+    found = {}
+    for lever, section in sorted(policies.items()):
+        for f in lever_fields(lever):
+            value = section.get(f.name, f.default)
+            if f.kind in ("number", "integer") and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+                found[f"{lever}.{f.name}"] = f"{lever}.{f.name} ({value:g} {f.unit})"
+    return found
+
+
+def design_choices(lever: str, field: str, value: float) -> list[float | int]:
+    """The values a varied parameter takes: :data:`DESIGN_MULTIPLES` of the form's value, kept
+    inside the parameter's declared bounds (whole numbers for a whole-number field)."""
+    f = next(x for x in lever_fields(lever) if x.name == field)
+    values = [m * value for m in DESIGN_MULTIPLES]
+    if f.kind == "integer":
+        values = [round(v) for v in values]
+    inside = [v for v in values if (f.low is None or v >= f.low) and (f.high is None or v <= f.high)]
+    return sorted(set(inside), key=inside.index)
+
+
+def design_data(package_path: Path, region: str, varied: list[str], optional: list[str], policies: dict[str, dict],
+                settings: dict[str, Any]) -> dict[str, Any]:
+    """A design file's data: the package the form holds (written at ``package_path``) on its
+    region's baseline, the parameters ``varied`` over :func:`design_choices`, the levers in
+    ``optional`` allowed off, and the [design] ``settings`` (objective, confidence, ...)."""
+    levers: dict[str, dict[str, Any]] = {}
+    for name in varied:
+        lever, field = name.split(".", 1)
+        f = next(x for x in lever_fields(lever) if x.name == field)
+        value = policies[lever].get(field, f.default)
+        levers.setdefault(lever, {})[field] = {"choices": design_choices(lever, field, value)}
+    for lever in optional:
+        levers.setdefault(lever, {})["optional"] = True
+    info = {"name": f"design of {package_path.stem}", "baseline": regions()[region][0], "package": str(package_path), **settings}
+    return {"design": info, "levers": levers}
+
+
+def write_design(data: dict[str, Any], folder: Path) -> Path:
+    """Write a design under ``folder`` (named by its contents), as ``lmsim design`` reads it."""
+    text = tomli_w.dumps(data)
+    path = Path(folder) / f"design-{digest(text)[:12]}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return path

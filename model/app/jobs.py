@@ -1,4 +1,4 @@
-"""The dashboard's compares, run in the background: each a thread that runs the missing
+"""The dashboard's compares and designs, run in the background. A compare is each a thread that runs the missing
 replications of a :class:`lmsim.compare.Plan` through the batch layer (a local process pool or
 a Dask scheduler) and then analyses them with :func:`lmsim.compare.analyse`: the plan and the
 analysis ``lmsim compare`` runs, so the page shows the figures the command prints.
@@ -17,6 +17,8 @@ import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from ..compare import Comparison, Plan, analyse
 from ..replications import Replications, run_together
@@ -107,3 +109,64 @@ def analysed(plan: Plan, sets: list[Replications]) -> Comparison:
     return _ANALYSED[key]
 
 
+
+
+@dataclass
+class DesignJob:
+    """A design's search running in a thread (:func:`lmsim.search.search`, as ``lmsim design``
+    runs it, without the confirmation): its progress in candidates, and once it ends the
+    summary lines, the front table and the chart."""
+
+    path: Path
+    folder: Path
+    workers: int | None
+    scheduler: str | None
+    done: int = 0
+    total: int = 0
+    state: str = "running"  # running, done, cancelled, failed
+    error: str = ""
+    lines: list[str] = field(default_factory=list)
+    front: pd.DataFrame | None = None
+    recommended: Path | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> DesignJob:
+        self._thread = threading.Thread(target=self._work, name="lmsim-design", daemon=True)
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Start no more runs; those finished stay in the folder, and the same design resumes."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def _work(self) -> None:
+        from ..design import load_design
+        from ..reports.design import summary, write_design
+        from ..search import Stopped, importance, recommended, search
+
+        try:
+            design = load_design(self.path)
+            self.total = design.info.evaluations
+            result = search(design, self.folder, self.workers or 1, self.scheduler, log=self.lines.append,
+                            on_batch=self._progress, stop=self._stop)
+            settings = {"name": design.info.name, "candidates": len(result.candidates), "runs": result.runs,
+                        "candidate_replications": sum(c.n for c in result.candidates), "confirmation_runs": 0}
+            write_design(result, self.folder, importance(result), settings, recommended(result.candidates, result.requirement, design.info))
+            self.lines = summary(result, settings)
+            self.front = pd.read_csv(self.folder / "front.csv")
+            best = self.folder / "recommended.toml"
+            self.recommended = best if best.exists() else None
+            self.state = "done"
+        except Stopped:
+            self.state = "cancelled"
+        except Exception as exc:  # shown on the page, not lost in a thread
+            self.state, self.error = "failed", f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()

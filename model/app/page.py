@@ -1,6 +1,8 @@
 """The dashboard's page (Shiny for Python, Core API): a package form built from the levers'
 metadata, a background compare with progress and cancel, the answer first (the headline panel
-``lmsim compare``'s report leads with), packages side by side, and downloads that take it away.
+``lmsim compare``'s report leads with), packages side by side, downloads that take it away, and
+a design tab that searches, from the package the form holds, for the least costly package
+meeting its targets (``lmsim design``'s search).
 
 The page keeps what a session ran in memory (packages by the name the user gives them); runs
 live in the app's cache folder (:mod:`lmsim.app.jobs`). A language switch changes the words in
@@ -9,6 +11,7 @@ place: it never draws the form again, so nothing typed into it is lost.
 
 from __future__ import annotations
 
+import base64
 import io
 from html import escape as html_escape
 import shlex
@@ -33,7 +36,7 @@ from ..reports.report import Provenance, write_compare
 from ..reports.tables import write_excel
 from ..scenario import Scenario, ScenarioError, load_scenario
 from . import form
-from .jobs import Job
+from .jobs import DesignJob, Job
 
 #: the page's own words: key -> (Chinese, English)
 WORDS: dict[str, tuple[str, str]] = {
@@ -73,11 +76,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "report": ("报告(HTML, CSV, PNG)", "report (HTML, CSV, PNG)"),
     "budget": ("预算申报表(Excel)", "budget request (Excel)"),
     "command": ("复现命令", "command that reproduces these figures"),
+    "design_tab": ("方案设计", "Design"),
+    "design_candidates": ("个候选方案已评估", "candidates evaluated"),
+    "design_none": ("尚无设计结果: 选择可变参数或可取消的措施后点击搜索。", "No design yet: choose what may vary and press Search."),
+    "design_choose": ("请至少选择一个可变参数或可取消的措施。", "Choose at least one parameter to vary or measure that may be dropped."),
 }
 #: words inside the lever form, in both languages (the form is not drawn again on a switch)
 IN_FORCE = "启用 in force"
 BLANK_NONE = "留空: 无 / blank: none"
 UPLOAD = "情景文件 scenario file (.toml)"
+#: the design tab's words, in both languages (its inputs are not drawn again on a switch either)
+DESIGN_INTRO = ("以“政策措施”中的方案为起点, 搜索以最低追加支出、按所选概率达到该方案所达目标的方案; 可变参数取表单数值的 "
+                "0.5、0.75、1、1.25、1.5 倍. / Starts from the package under Measures and searches for the least extra outlay that "
+                "meets the targets it meets, with the probability chosen; a parameter that varies takes 0.5, 0.75, 1, 1.25 and 1.5 "
+                "times the form's value. `lmsim design` on the design file downloaded below runs the same search and confirms the "
+                "answer on fresh seeds.")
+DESIGN_VARY = "可变参数 parameters that vary"
+DESIGN_OPTIONAL = "可取消的措施 measures that may be dropped"
+DESIGN_EVALUATIONS = "候选方案数 candidates"
+DESIGN_CONFIDENCE = "达标概率 probability each target is met with"
+DESIGN_WEIGHT = "搜索时每个代理代表的人数 persons per agent in the search"
+DESIGN_RUN = "搜索 Search"
+DESIGN_CANCEL = "取消 Cancel"
 
 
 def word(key: str, lang: str) -> str:
@@ -148,6 +168,25 @@ def lever_panel(name: str, section: dict[str, Any] | None, horizon: tuple[str, s
     return ui.accordion_panel(title, ui.input_switch(f"{name}__on", IN_FORCE, section is not None), *inputs, value=name)
 
 
+def design_panel() -> Any:
+    """The design tab: what may vary (drawn from the package the form holds), the search's
+    settings, its progress and its answer."""
+    return ui.div(
+        ui.p(DESIGN_INTRO, class_="small"),
+        ui.output_ui("design_form"),
+        ui.layout_columns(
+            ui.input_numeric("design_evaluations", DESIGN_EVALUATIONS, 16, min=1, max=500, step=1),
+            ui.input_numeric("design_confidence", DESIGN_CONFIDENCE, 0.8, min=0.05, max=0.95, step=0.05),
+            ui.input_numeric("design_weight", DESIGN_WEIGHT, 4, min=1, max=100, step=1),
+        ),
+        ui.div(ui.input_action_button("design_run", DESIGN_RUN, class_="btn-primary"),
+               ui.input_action_button("design_cancel", DESIGN_CANCEL, class_="btn-outline-secondary ms-2")),
+        ui.output_ui("design_progress"),
+        ui.output_ui("design_answer"),
+        class_="mt-3",
+    )
+
+
 def make_app(cache: Path, workers: int | None = None, scheduler: str | None = None) -> App:
     """The dashboard, keeping runs in ``cache``, running them on ``workers`` local processes or
     at the Dask ``scheduler``."""
@@ -177,6 +216,7 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
         ui.navset_tab(
             ui.nav_panel(ui.output_text("package_tab_label", inline=True), ui.output_ui("problems"), ui.output_ui("levers"), value="package"),
             ui.nav_panel(ui.output_text("answer_tab_label", inline=True), ui.output_ui("answer"), value="answer"),
+            ui.nav_panel(ui.output_text("design_tab_label", inline=True), design_panel(), value="design"),
             id="tabs",
         ),
         lang="zh",
@@ -184,9 +224,11 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
     # (comparison, chart, language) -> (the comparison, its SVG), shared by the sessions
     drawn_charts: dict[tuple[int, str, str], tuple[Comparison, str]] = {}
     started: list[Job] = []  # every session's jobs, stopped when the app stops
+    started_designs: list[DesignJob] = []
 
     def server(input: Any, output: Any, session: Any) -> None:
         job: reactive.Value[tuple[Job, dict[str, Any]] | None] = reactive.Value(None)
+        design_job: reactive.Value[DesignJob | None] = reactive.Value(None)
         kept: reactive.Value[dict[str, Kept]] = reactive.Value({})
         shown: reactive.Value[list[str]] = reactive.Value([])
         forecasts: dict[int, tuple[Kept, Forecast]] = {}  # by the package kept
@@ -197,6 +239,10 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
                 current = job.get()
             if current is not None:
                 current[0].cancel()
+            with reactive.isolate():
+                designing = design_job.get()
+            if designing is not None:
+                designing.cancel()
 
         session.on_ended(_stop_on_leaving)
 
@@ -230,6 +276,10 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
         @render.text
         def answer_tab_label() -> str:
             return word("answer_tab", lang())
+
+        @render.text
+        def design_tab_label() -> str:
+            return word("design_tab", lang())
 
         @render.ui
         def heading() -> Any:
@@ -512,14 +562,109 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
             with tempfile.TemporaryDirectory() as tmp:
                 yield write_budget(request, k.scenario.scenario.name, provenance, Path(tmp) / "budget.xlsx").read_bytes()
 
+        # --- the design tab ------------------------------------------------------------------
+
+        @render.ui
+        def design_form() -> Any:
+            data, _ = package()
+            policies = data["policies"]
+            return ui.TagList(
+                ui.input_checkbox_group("design_vary", DESIGN_VARY, form.design_parameters(policies)),
+                ui.input_checkbox_group("design_optional", DESIGN_OPTIONAL, {name: name for name in sorted(policies)}, inline=True),
+            )
+
+        @reactive.effect
+        @reactive.event(input.design_run)
+        def _design_run() -> None:
+            data, found = package()
+            current = design_job.get()
+            if found or (current is not None and current.state == "running"):
+                return
+            varied, optional = list(input.design_vary() or []), list(input.design_optional() or [])
+            if not varied and not optional:
+                ui.notification_show(word("design_choose", lang()), type="warning")
+                return
+            _, package_path = form.write_package(data, cache / "packages")
+            settings = {"evaluations": int(input.design_evaluations()), "confidence": float(input.design_confidence()),
+                        "weight": float(input.design_weight()), "replications": 4, "max_replications": 8, "batch": 8,
+                        "seed": int(input.seed())}
+            path = form.write_design(form.design_data(package_path, input.region(), varied, optional, data["policies"], settings),
+                                     cache / "designs")
+            started_designs[:] = [j for j in started_designs if j.state == "running"]
+            started_designs.append(DesignJob(path, cache / "designs" / path.stem, workers, scheduler).start())
+            design_job.set(started_designs[-1])
+
+        @reactive.effect
+        @reactive.event(input.design_cancel)
+        def _design_cancel() -> None:
+            current = design_job.get()
+            if current is not None:
+                current.cancel()
+
+        @render.ui
+        def design_progress() -> Any:
+            running = design_job.get()
+            if running is None:
+                return None
+            if running.state == "running":
+                reactive.invalidate_later(0.5)
+            lg = lang()
+            state = {"id": "design-state", "data-state": running.state}  # tests wait on it
+            if running.state == "cancelled":
+                return ui.p(word("cancelled", lg), **state)
+            if running.state == "failed":
+                return ui.p(f"{word('failed', lg)}: {running.error}", class_="problems", **state)
+            share = running.done / running.total if running.total else 0.0
+            bar = ui.div(ui.div(class_="progress-bar", style=f"width:{100 * share:.0f}%", role="progressbar"), class_="progress my-2")
+            last = running.lines[-1] if running.lines and running.state == "running" else ""
+            return ui.div(bar, ui.tags.small(f"{running.done}/{running.total} {word('design_candidates', lg)}. {last}", **state))
+
+        @render.ui
+        def design_answer() -> Any:
+            running = design_job.get()
+            if running is None or running.state != "done":
+                return ui.p(word("design_none", lang())) if running is None else None
+            columns = ["candidate", "replications", "extra_outlay", "p_all_required", "net_regular_jobs", "file"]
+            front = running.front[[c for c in columns if c in running.front]].assign(extra_outlay=lambda f: (f["extra_outlay"] / 1e4).round(1))
+            chart = base64.b64encode((running.folder / "front.png").read_bytes()).decode()
+            downloads = [ui.download_button("download_design", "设计文件 design file (TOML)", class_="btn-sm me-2"),
+                         ui.download_button("download_front", "前沿 front (CSV)", class_="btn-sm me-2")]
+            if running.recommended is not None:
+                downloads.insert(0, ui.download_button("download_recommended", "推荐方案 recommended package (TOML)", class_="btn-sm me-2"))
+            return ui.div(
+                ui.tags.pre("\n".join(running.lines), id="design-summary"),
+                ui.div(*downloads, class_="mb-2"),
+                ui.HTML(f'<img id="design-front" alt="front" style="max-width:100%" src="data:image/png;base64,{chart}">'),
+                ui.HTML(front.rename(columns={"extra_outlay": "extra_outlay (万元)"}).to_html(index=False, classes="table table-sm", border=0)),
+            )
+
+        def _design_done() -> DesignJob:
+            running = design_job.get()
+            assert running is not None and running.state == "done"
+            return running
+
+        @render.download_button(filename="recommended.toml", media_type="application/toml")
+        def download_recommended():
+            running = _design_done()
+            assert running.recommended is not None
+            yield running.recommended.read_bytes()
+
+        @render.download_button(filename="design.toml", media_type="application/toml")
+        def download_design():
+            yield _design_done().path.read_bytes()
+
+        @render.download_button(filename="front.csv", media_type="text/csv")
+        def download_front():
+            yield (_design_done().folder / "front.csv").read_bytes()
+
     app = App(page, server)
 
     @app.on_shutdown
     def _stop_jobs() -> None:
         """Start no more runs when the app stops; wait briefly for the pool to let go."""
-        for running in started:
+        for running in [*started, *started_designs]:
             running.cancel()
-        for running in started:
+        for running in [*started, *started_designs]:
             running.join(timeout=10)
 
     return app
