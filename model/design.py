@@ -179,6 +179,16 @@ class Design:
         data = scaled(self.baseline.model_dump(mode="json", exclude_unset=True), self.info.weight if weight is None else weight)
         return validate_scenario(data, self.baseline.path)
 
+    def point(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A proposal as a point of the space: a value on a grid exactly on it (0.6, not the
+        0.6000000000000001 that 0.3 + 3 x 0.1 gives in floating point)."""
+        point = dict(values)
+        for d in self.dimensions:
+            if isinstance(d.domain, Range) and d.domain.step is not None and not d.integer:
+                steps = round((point[d.name] - d.domain.low) / d.domain.step)
+                point[d.name] = round(d.domain.low + steps * d.domain.step, 10)
+        return point
+
     def key(self, values: dict[str, Any]) -> str:
         """A candidate's identity: the digest of the levers and values it runs with (an off
         lever's other values do not matter)."""
@@ -242,23 +252,11 @@ def document_value(package: Scenario, dim: Dimension) -> Any:
 # --- reading a design file ---------------------------------------------------------------------
 
 
-def resolve_design(name: str | Path) -> Path:
-    """A design file, or the name of a shipped one ('huyi' is scenarios/designs/huyi.toml)."""
-    path = Path(name)
-    if path.exists():
-        return path
-    builtin = DESIGNS_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
-    if builtin.exists():
-        return builtin
-    shipped = sorted(p.stem for p in DESIGNS_DIR.glob("*.toml"))
-    raise ScenarioError([f"{name}: no such design file, and not a shipped design (shipped: {', '.join(shipped)})"])
-
-
 def load_design(name: str | Path, overrides: dict[str, Any] | None = None) -> Design:
     """Read and check a design; ``overrides`` are [design] fields from the command line
     (``--budget``, ``--confidence``, ``--evaluations``), checked as the file's are and named as
     the command line's. Raises ScenarioError listing every problem before any run."""
-    path = resolve_design(name)
+    path = resolve_path(name, DESIGNS_DIR, "design")
     data = read_toml_file(path)
     unknown = sorted(set(data) - {"design", "levers"})
     problems = [f"{path}: unknown table [{k}]; allowed: [design], [levers.LEVER]" for k in unknown]

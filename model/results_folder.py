@@ -1,6 +1,6 @@
 """A results folder: what it holds, who writes it, and how files get into it.
 
-Every command that writes results (run, batch, compare, forecast, budget, calibrate, evidence,
+Every command that writes results (run, batch, compare, forecast, budget, design, calibrate, evidence,
 validate) opens its ``--out`` folder through :func:`open_folder`, before any simulation:
 
 - **what it holds**: ``manifest.json`` names the kind of job and the *fingerprint* of every

@@ -489,16 +489,17 @@ def _field_at(scenario: Scenario, path: str) -> Any:
 # --- loading -------------------------------------------------------------------------------
 
 
-def resolve_path(name: str | Path) -> Path:
-    """A scenario path, or the name of a built-in scenario ('huyi-baseline')."""
+def resolve_path(name: str | Path, shipped: Path = BUILTIN_DIR, kind: str = "scenario") -> Path:
+    """A file's path, or the name of a file shipped in ``shipped`` (a built-in scenario such as
+    'huyi-baseline'; with ``kind`` "design", a design of scenarios/designs such as 'huyi')."""
     path = Path(name)
     if path.exists():
         return path
-    builtin = BUILTIN_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    builtin = shipped / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
     if builtin.exists():
         return builtin
-    available = sorted(p.stem for p in BUILTIN_DIR.glob("*.toml"))
-    raise ScenarioError([f"{name}: no such file, and not a built-in scenario (built-in: {', '.join(available)})"])
+    available = sorted(p.stem for p in shipped.glob("*.toml"))
+    raise ScenarioError([f"{name}: no such file, and not a built-in {kind} (built-in: {', '.join(available)})"])
 
 
 def read_toml_file(path: Path) -> dict[str, Any]:

@@ -325,9 +325,11 @@ def search(design: Design, folder: Path, workers: int = 1, scheduler: str | None
         study.sampler = optuna.samplers.TPESampler(seed=_batch_seed(design.seed, batch), multivariate=True, n_startup_trials=STARTUP)
         size = min(info.batch, info.evaluations - number)
         trials = [study.ask(distributions) for _ in range(size)]
-        fresh = [Candidate(number + i, dict(t.params), design.key(dict(t.params))) for i, t in enumerate(trials)]
+        points = [design.point(t.params) for t in trials]
+        fresh = [Candidate(number + i, p, design.key(p)) for i, p in enumerate(points)]
         number += size
-        reps = {c.number: info.replications for c in fresh}
+        known = {c.key: c.n for c in candidates}  # a package proposed again starts from the replications it has
+        reps = {c.number: max(info.replications, known.get(c.key, 0)) for c in fresh}
         while True:
             fill(reps, fresh)
             more = [c for c in fresh if reps[c.number] < info.max_replications and undecided(c, [*candidates, *fresh], need, info)]

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import tomli_w  # noqa: E402
 
-from lmsim.design import Design, candidate_data  # noqa: E402
+from lmsim.design import Design, candidate_data, effective  # noqa: E402
 from lmsim.results_folder import atomic_write  # noqa: E402
 from lmsim.scenario import BUILTIN_DIR, read_toml_file  # noqa: E402
 from lmsim.search import (Candidate, SearchResult, candidates_table, front, probability_interval, recommended,  # noqa: E402
@@ -29,9 +29,12 @@ def package_text(design: Design, values: dict[str, Any], name: str) -> str:
     path = Path(design.package.path)
     data = candidate_data(read_toml_file(path), values)
     base = data.get("base")
-    if base and not (Path(base).name == base and (BUILTIN_DIR / (base if base.endswith(".toml") else f"{base}.toml")).exists()
-                     and path.parent.resolve() == BUILTIN_DIR.resolve()):
-        data["base"] = str((path.parent / base).resolve())
+    if base:
+        beside = path.parent / base
+        builtin = Path(base).name == base and (BUILTIN_DIR / (base if base.endswith(".toml") else f"{base}.toml")).exists()
+        # a built-in's bare name reads anywhere; any other base is named by its full path
+        if not (builtin and (not beside.exists() or beside.resolve().parent == BUILTIN_DIR.resolve())):
+            data["base"] = str(beside.resolve())
     data["scenario"] = {**copy.deepcopy(data.get("scenario", {})), "name": name}
     return f"# {name}\n# written by lmsim design from {design.path}; the package of {path.name} with the values found\n" + tomli_w.dumps(data)
 
@@ -128,7 +131,8 @@ def summary(result: SearchResult, settings: dict[str, Any], confirmed: list[tupl
 
 
 def _changes(c: Candidate, doc: Candidate) -> str:
-    changed = {k: v for k, v in c.values.items() if doc.values.get(k) != v}
+    """What a candidate changes of the document's package (not the values of a lever it drops)."""
+    changed = {k: v for k, v in effective(c.values).items() if doc.values.get(k) != v}
     return "  changes from the document's package: " + (", ".join(f"{k} {doc.values.get(k)!r} -> {v!r}" for k, v in changed.items()) or "none")
 
 

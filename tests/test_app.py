@@ -212,10 +212,11 @@ def test_design_tab_finds_the_posts_known_by_construction(browser_page, tmp_path
                       '[targets.posts]\nindicator = "programme_posts"\naggregate = "last"\nop = ">="\nvalue = 40\n'
                       'start = "2020-12"\nend = "2020-12"\nclause = "test"\n', encoding="utf-8")
     page.click("a[data-value=package]")
+    page.select_option("#region", "small")
     page.set_input_files("#upload", str(upload))
     page.check("input[name=start][value=upload]")
     page.locator('[data-for="small/upload"]').wait_for(timeout=20_000)
-    page.wait_for_function("document.querySelector('#public_welfare_posts__posts').value == '60'", timeout=20_000)
+    page.wait_for_function("parseFloat(document.querySelector('#public_welfare_posts__posts').value) === 60", timeout=20_000)
     page.click("a[data-value=design]")
     page.locator("input[name=design_vary][value='public_welfare_posts.posts']").check()
     page.fill("#design_evaluations", "6")

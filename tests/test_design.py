@@ -14,7 +14,8 @@ import pytest
 from lmsim.cli import main
 from lmsim.design import candidate_data, load_design, scaled
 from lmsim.scenario import BUILTIN_DIR, ScenarioError
-from lmsim.search import Candidate, Evaluations, Requirement, candidates_table, dominates, front, probability_interval, search
+from lmsim.search import (Candidate, Evaluations, Requirement, candidates_table, dominates, front, probability_interval, search,
+                          verdict)
 
 SMALL = BUILTIN_DIR / "small.toml"
 
@@ -223,3 +224,24 @@ def test_lmsim_design_writes_the_answer_and_confirms_it(tmp_path, capsys):
     confirmation = pd.read_csv(out / "confirmation.csv")
     assert set(confirmation["measure"]) == {"p_posts", "extra_outlay", "net_regular_jobs"}
     assert not list(out.rglob("*.pkl")) and not (out / "confirmation" / "runs").exists()
+
+
+def test_the_verdict_needs_each_target_as_often_as_the_document_and_a_lower_outlay(tmp_path):
+    design = load_design(write_posts_design(tmp_path, as_good_as_document="true"))
+    need = Requirement({"posts": 0.9}, {})
+
+    def table(p_candidate, p_document, outlay_candidate, outlay_document):
+        rows = []
+        for package, p, outlay in (("candidate 3", p_candidate, outlay_candidate), ("document's package", p_document, outlay_document)):
+            rows += [{"package": package, "measure": "p_posts", "value": p, "low": 0.0, "high": 1.0},
+                     {"package": package, "measure": "extra_outlay", "value": outlay, "low": 0.0, "high": 0.0},
+                     {"package": package, "measure": "net_regular_jobs", "value": 0.0, "low": 0.0, "high": 0.0}]
+        return pd.DataFrame(rows)
+
+    assert verdict(table(0.95, 0.95, 1e6, 2e6), need, design) == (True, "confirmed: every required target met as required, "
+                                                                        "for 100 万元 less extra outlay than the document's package")
+    ok, text = verdict(table(0.9, 0.95, 1e6, 2e6), need, design)
+    assert not ok and text == "not confirmed: posts met in 90 % against the document's 95 %"
+    ok, text = verdict(table(0.75, 0.7, 3e6, 2e6), need, design)
+    assert not ok and text == ("not confirmed: posts met in 75 % of replications, below 80 %; "
+                               "extra outlay 300 万元, not below the document's 200 万元")

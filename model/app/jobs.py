@@ -26,36 +26,46 @@ from ..results_folder import digest
 
 
 @dataclass
-class Job:
+class Background:
+    """Work running in a thread (:meth:`_work`), which a cancel asks to start no more runs: its
+    progress (``done`` of ``total``), its state, and its error if it failed."""
+
+    done: int = field(default=0, kw_only=True)
+    total: int = field(default=0, kw_only=True)
+    state: str = field(default="running", kw_only=True)  # running, done, cancelled, failed
+    error: str = field(default="", kw_only=True)
+    _stop: threading.Event = field(default_factory=threading.Event, kw_only=True)
+    _thread: threading.Thread | None = field(default=None, kw_only=True)
+
+    def start(self) -> Background:
+        self._thread = threading.Thread(target=self._work, name=f"lmsim-{type(self).__name__}", daemon=True)
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        """Start no more runs; those finished stay kept."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _work(self) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class Job(Background):
     """A compare running in a thread: its progress, and its result or error once it ends."""
 
     plan: Plan
     cache: Path
     workers: int | None
     scheduler: str | None
-    done: int = 0
-    total: int = 0
-    state: str = "running"  # running, done, cancelled, failed
-    error: str = ""
     result: Comparison | None = None
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
     _first_done: int | None = None
-
-    def start(self) -> Job:
-        self._thread = threading.Thread(target=self._work, name="lmsim-compare", daemon=True)
-        self._thread.start()
-        return self
-
-    def cancel(self) -> None:
-        """Start no more runs; those finished stay in the cache."""
-        self._stop.set()
-
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def seconds_left(self) -> float | None:
         """From the pace of the runs done since the job started; None before the first."""
@@ -112,7 +122,7 @@ def analysed(plan: Plan, sets: list[Replications]) -> Comparison:
 
 
 @dataclass
-class DesignJob:
+class DesignJob(Background):
     """A design's search running in a thread (:func:`lmsim.search.search`, as ``lmsim design``
     runs it, without the confirmation): its progress in candidates, and once it ends the
     summary lines, the front table and the chart."""
@@ -121,28 +131,9 @@ class DesignJob:
     folder: Path
     workers: int | None
     scheduler: str | None
-    done: int = 0
-    total: int = 0
-    state: str = "running"  # running, done, cancelled, failed
-    error: str = ""
     lines: list[str] = field(default_factory=list)
     front: pd.DataFrame | None = None
     recommended: Path | None = None
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-
-    def start(self) -> DesignJob:
-        self._thread = threading.Thread(target=self._work, name="lmsim-design", daemon=True)
-        self._thread.start()
-        return self
-
-    def cancel(self) -> None:
-        """Start no more runs; those finished stay in the folder, and the same design resumes."""
-        self._stop.set()
-
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def _progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total

@@ -622,6 +622,8 @@ def make_app(cache: Path, workers: int | None = None, scheduler: str | None = No
         @render.ui
         def design_answer() -> Any:
             running = design_job.get()
+            if running is not None and running.state == "running":
+                reactive.invalidate_later(0.5)  # drawn again once the search ends
             if running is None or running.state != "done":
                 return ui.p(word("design_none", lang())) if running is None else None
             columns = ["candidate", "replications", "extra_outlay", "p_all_required", "net_regular_jobs", "file"]
