@@ -237,7 +237,7 @@ def _design(args: argparse.Namespace) -> int:
                 print(f"lmsim: run failed: {errors[0]}", file=sys.stderr)
                 return 1
             table = confirmation(design, sets, {label: label, "document": "document's package"})
-            confirmed.append((c, table, *verdict(table, result.requirement, design)))
+            confirmed.append((c, table, *verdict(table, result.requirement, design, c)))
             last = (plan, sets, packages)
             if confirmed[-1][2]:
                 break

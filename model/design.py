@@ -88,14 +88,6 @@ class DesignInfo(Section):
     confirmations: int = Field(3, ge=1, le=20, description="qualifying candidates confirmed in turn, cheapest first, until one is confirmed")
     seed: int | None = Field(None, ge=0, le=2**63 - 1, description="master seed (default: the baseline's)")
 
-    @model_validator(mode="after")
-    def _checks(self) -> DesignInfo:
-        if self.max_replications < self.replications:
-            raise ValueError(f"max_replications = {self.max_replications} is below replications = {self.replications}")
-        if self.objective == "most_targets" and self.budget is None:
-            raise ValueError("objective 'most_targets' needs a budget (yuan of extra outlay; or --budget)")
-        return self
-
 
 class Range(Section):
     """A numeric parameter's range: ``low`` to ``high``, on a grid of ``step`` when given."""
@@ -260,15 +252,17 @@ def load_design(name: str | Path, overrides: dict[str, Any] | None = None) -> De
     data = read_toml_file(path)
     unknown = sorted(set(data) - {"design", "levers"})
     problems = [f"{path}: unknown table [{k}]; allowed: [design], [levers.LEVER]" for k in unknown]
-    info_data = dict(data.get("design", {}))
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    sources = {k: f"command line (--{k})" for k in given}
     try:
-        validate(DesignInfo, info_data, str(path))
-    except ScenarioError as exc:
-        raise ScenarioError([p.replace("field '", "field 'design.", 1) for p in exc.problems]) from None
-    for option, value in (overrides or {}).items():
-        if value is not None:
-            info_data[option] = value
-    info = validate(DesignInfo, info_data, "command line", {k: f"command line (--{k})" for k in overrides or {}})
+        info = validate(DesignInfo, {**data.get("design", {}), **given}, str(path), sources)
+    except ScenarioError as exc:  # the file's fields are in its [design] table
+        raise ScenarioError([p.replace(f"{path}: field '", f"{path}: field 'design.", 1) for p in exc.problems]) from None
+    if info.max_replications < info.replications:
+        problems.append(f"{path}: field 'design.max_replications': {info.max_replications} is below replications = {info.replications}")
+    if info.objective == "most_targets" and info.budget is None:
+        problems.append(f"{path}: field 'design.budget': objective 'most_targets' needs a budget (yuan of extra outlay over the horizon), "
+                        "in the file or as --budget")
     here = path.parent
     baseline_path = _beside(here, info.baseline, "design.baseline", path)
     package_path = _beside(here, info.package, "design.package", path)

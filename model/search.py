@@ -531,25 +531,34 @@ def _confirmation_metrics(reps: Any, label: str, k: int, design: Design) -> dict
     return run_metrics(run.monthly, run.policies, run.flows, design.targets)
 
 
-def verdict(table: pd.DataFrame, need: Requirement, design: Design) -> tuple[bool, str]:
+def verdict(table: pd.DataFrame, need: Requirement, design: Design, searched: Candidate) -> tuple[bool, str]:
     """Whether a confirmation (:func:`confirmation`'s table, the candidate first and the
-    document's package second) confirms the candidate: each required target met with the
-    design's confidence and, with ``as_good_as_document``, at least as often as the document's
-    package meets it on the same fresh seeds; at a lower extra outlay than the document's package
-    (for most_targets: within the budget)."""
+    document's package second) confirms ``searched``, the candidate as the search saw it.
+
+    least_outlay and pareto: each required target met with the design's confidence and, with
+    ``as_good_as_document``, at least as often as the document's package meets it on the same
+    fresh seeds, at a lower extra outlay than the document's package. most_targets: within the
+    budget, meeting as many required targets as the search found it to."""
     value = table.pivot(index="measure", columns="package", values="value")
     candidate, document = list(dict.fromkeys(table["package"]))[:2]
     p = {t: (value.loc[f"p_{t}", candidate], value.loc[f"p_{t}", document]) for t in need.targets}
-    failures = [f"{t} met in {100 * mine:.0f} % of replications, below {100 * design.info.confidence:.0f} %"
-                for t, (mine, _) in p.items() if mine < design.info.confidence - 1e-12]
+    outlay, theirs = value.loc["extra_outlay", candidate], value.loc["extra_outlay", document]
+    failures = []
+    if design.info.objective == "most_targets":
+        met = sum(mine >= need.probability[t] - 1e-12 for t, (mine, _) in p.items())
+        if met < need.count_met(searched):
+            failures.append(f"{met} required targets met as required, against {need.count_met(searched)} in the search")
+        if outlay > design.info.budget:
+            failures.append(f"extra outlay {outlay / 1e4:,.0f} 万元 over the budget {design.info.budget / 1e4:,.0f} 万元")
+        if failures:
+            return False, "not confirmed: " + "; ".join(failures)
+        return True, f"confirmed: {met} of {len(p)} required targets met as required, within the budget"
+    failures += [f"{t} met in {100 * mine:.0f} % of replications, below {100 * design.info.confidence:.0f} %"
+                 for t, (mine, _) in p.items() if mine < design.info.confidence - 1e-12]
     if design.info.as_good_as_document:
         failures += [f"{t} met in {100 * mine:.0f} % against the document's {100 * theirs:.0f} %"
                      for t, (mine, theirs) in p.items() if mine < theirs - 1e-12]
-    outlay, theirs = value.loc["extra_outlay", candidate], value.loc["extra_outlay", document]
-    if design.info.objective == "most_targets":
-        if outlay > design.info.budget:
-            failures.append(f"extra outlay {outlay / 1e4:,.0f} 万元 over the budget {design.info.budget / 1e4:,.0f} 万元")
-    elif outlay >= theirs:
+    if outlay >= theirs:
         failures.append(f"extra outlay {outlay / 1e4:,.0f} 万元, not below the document's {theirs / 1e4:,.0f} 万元")
     if failures:
         return False, "not confirmed: " + "; ".join(failures)

@@ -49,15 +49,19 @@ def write_package(result: SearchResult, c: Candidate, folder: Path) -> Path:
 
 def front_chart(table: pd.DataFrame, path: Path) -> Path:
     """Extra outlay against the probability of meeting all required targets, and against net
-    regular jobs: every candidate in grey, the front joined, the document's
-    package and the recommended one marked."""
+    regular jobs: every candidate in grey, the front (on all three measures) in blue with, on each
+    panel, the step line of the most that panel's measure reaches for an outlay, and the
+    document's package and the recommended one marked."""
     full = table
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, column, title in ((axes[0], "p_all_required", "probability of meeting all required targets"),
                               (axes[1], "net_regular_jobs", "net regular jobs at the end of the horizon")):
         ax.scatter(full["extra_outlay"] / 1e4, full[column], s=14, color="#bbbbbb", label="candidates")
-        on = full[full["on_front"]].sort_values("extra_outlay")
-        ax.plot(on["extra_outlay"] / 1e4, on[column], "o-", color="#1f77b4", ms=5, label="front")
+        on = full[full["on_front"]]
+        ax.scatter(on["extra_outlay"] / 1e4, on[column], s=22, color="#1f77b4", label="front", zorder=3)
+        frontier = _frontier(full, column)
+        ax.step(frontier["extra_outlay"] / 1e4, frontier[column], where="post", color="#1f77b4", lw=1,
+                label="the most for the outlay")
         for flag, colour, text in (("document", "#d62728", "document's package"), ("recommended", "#2ca02c", "recommended")):
             row = full[full[flag]]
             if len(row):
@@ -70,6 +74,12 @@ def front_chart(table: pd.DataFrame, path: Path) -> Path:
     atomic_write(path, lambda p: fig.savefig(p, format="png", dpi=110))
     plt.close(fig)
     return path
+
+
+def _frontier(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The candidates no cheaper one matches on ``column``: what more outlay buys on that axis."""
+    ordered = table.sort_values(["extra_outlay", column], ascending=[True, False])
+    return ordered[ordered[column] > ordered[column].cummax().shift(fill_value=-float("inf"))]
 
 
 def write_design(result: SearchResult, folder: Path, importance: pd.DataFrame, settings: dict[str, Any],
@@ -91,7 +101,7 @@ def write_design(result: SearchResult, folder: Path, importance: pd.DataFrame, s
     if best is not None:
         text = packages[best.number].read_text(encoding="utf-8")
         written.append(atomic_write(folder / "recommended.toml", lambda p: p.write_text(text, encoding="utf-8")))
-    written.append(atomic_write(folder / "search.json", lambda p: p.write_text(json.dumps(settings, indent=2))))
+    written.append(atomic_write(folder / "search.json", lambda p: p.write_text(json.dumps(settings, indent=2, ensure_ascii=False))))
     return written + list(packages.values())
 
 

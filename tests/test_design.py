@@ -107,7 +107,9 @@ def test_a_bad_design_names_the_file_the_field_and_what_is_allowed(tmp_path):
     path.write_text(text.replace('name = "known answer"', 'name = "known answer"\nobjective = "most_targets"'))
     with pytest.raises(ScenarioError) as err:
         load_design(path)
-    assert "objective 'most_targets' needs a budget" in err.value.problems[0]
+    assert err.value.problems == [f"{path}: field 'design.budget': objective 'most_targets' needs a budget (yuan of extra outlay "
+                                  "over the horizon), in the file or as --budget"]
+    assert load_design(path, {"budget": 800_000.0}).info.budget == 800_000.0
 
 
 def test_command_line_values_are_checked_and_named_as_the_command_line(tmp_path, capsys):
@@ -229,6 +231,7 @@ def test_lmsim_design_writes_the_answer_and_confirms_it(tmp_path, capsys):
 def test_the_verdict_needs_each_target_as_often_as_the_document_and_a_lower_outlay(tmp_path):
     design = load_design(write_posts_design(tmp_path, as_good_as_document="true"))
     need = Requirement({"posts": 0.9}, {})
+    searched = Candidate(3, {}, "3", [1e6] * 4, [0.0] * 4, [{"posts": True}] * 4)
 
     def table(p_candidate, p_document, outlay_candidate, outlay_document):
         rows = []
@@ -238,10 +241,16 @@ def test_the_verdict_needs_each_target_as_often_as_the_document_and_a_lower_outl
                      {"package": package, "measure": "net_regular_jobs", "value": 0.0, "low": 0.0, "high": 0.0}]
         return pd.DataFrame(rows)
 
-    assert verdict(table(0.95, 0.95, 1e6, 2e6), need, design) == (True, "confirmed: every required target met as required, "
+    assert verdict(table(0.95, 0.95, 1e6, 2e6), need, design, searched) == (True, "confirmed: every required target met as required, "
                                                                         "for 100 万元 less extra outlay than the document's package")
-    ok, text = verdict(table(0.9, 0.95, 1e6, 2e6), need, design)
+    ok, text = verdict(table(0.9, 0.95, 1e6, 2e6), need, design, searched)
     assert not ok and text == "not confirmed: posts met in 90 % against the document's 95 %"
-    ok, text = verdict(table(0.75, 0.7, 3e6, 2e6), need, design)
+    ok, text = verdict(table(0.75, 0.7, 3e6, 2e6), need, design, searched)
     assert not ok and text == ("not confirmed: posts met in 75 % of replications, below 80 %; "
                                "extra outlay 300 万元, not below the document's 200 万元")
+
+    # most targets within a budget: the count the search found, confirmed within the budget
+    most = load_design(write_posts_design(tmp_path, objective='"most_targets"', budget=1_500_000))
+    assert verdict(table(0.95, 0.95, 1e6, 2e6), need, most, searched) == (True, "confirmed: 1 of 1 required targets met as required, within the budget")
+    assert verdict(table(0.5, 0.95, 1.6e6, 2e6), need, most, searched) == (
+        False, "not confirmed: 0 required targets met as required, against 1 in the search; extra outlay 160 万元 over the budget 150 万元")
