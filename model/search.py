@@ -337,7 +337,7 @@ def search(design: Design, folder: Path, workers: int = 1, scheduler: str | None
                 break
             for c in more:
                 reps[c.number] = min(2 * reps[c.number], info.max_replications)
-        for trial, c in zip(trials, fresh):
+        for trial, c in zip(trials, fresh, strict=True):
             _tell(study, c, distributions, design, need, trial)
         candidates += fresh
         best = recommended(candidates, need, info)
@@ -367,7 +367,7 @@ def _tell(study: optuna.Study, c: Candidate, distributions: dict, design: Design
           trial: optuna.trial.Trial | None = None) -> None:
     """Tell the study a candidate's results (the document's as a trial made from its values)."""
     values = objectives(c, need, design)
-    constraints = (dict(zip(need.targets, need.shortfall(c))) if design.info.objective == "least_outlay" else
+    constraints = (dict(zip(need.targets, need.shortfall(c), strict=True)) if design.info.objective == "least_outlay" else
                    {"budget": c.mean_outlay() - design.info.budget} if design.info.objective == "most_targets" else {})
     attrs = {"replications": c.n, "candidate": c.number}
     if trial is None:

@@ -120,7 +120,7 @@ def summary(result: SearchResult, settings: dict[str, Any], confirmed: list[tupl
     best = recommended(result.candidates, need, info)
     if best is None:
         lines.append("no candidate in the space meets every required target with its probability: " + _closest(result))
-    for c, table, ok, text in confirmed or []:
+    for c, table, _, text in confirmed or []:
         lines += [_describe(f"candidate {c.number}", c, need), _changes(c, doc)]
         lines.append(f"  on fresh seeds ({settings['confirmation_runs']} replications, full population):")
         for package, group in table.groupby("package", sort=False):
