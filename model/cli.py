@@ -195,14 +195,14 @@ def _budget(args: argparse.Namespace) -> int:
 def _design(args: argparse.Namespace) -> int:
     import time
 
-    from lmsim.reports.design import summary, write_design, write_package
+    from lmsim.reports.design import summary, write_design
     from lmsim.reports.report import Provenance, write_compare
 
-    from .compare import Plan, analyse
+    from .compare import analyse
     from .design import load_design
-    from .replications import run_together, scenario_hash
+    from .replications import scenario_hash
     from .results_folder import digest, open_folder
-    from .search import RunFailed, confirmation, importance, ranked, search, verdict
+    from .search import RunFailed, importance, search
 
     started = time.monotonic()
     design = load_design(args.design_file, {"budget": args.budget, "confidence": args.confidence, "evaluations": args.evaluations})
@@ -224,23 +224,11 @@ def _design(args: argparse.Namespace) -> int:
             print(f"lmsim: run failed: {exc}", file=sys.stderr)
             return 1
         fresh = (design.seed + 1_000_003) % 2**63  # seeds the search never used
-        confirmed, last = [], None
-        for c in ranked(result.candidates, result.requirement, info)[:info.confirmations]:
-            label = f"candidate {c.number}"
-            packages = {label: load_scenario(write_package(result, c, out)), "document": design.package}
-            plan = Plan(design.baseline, packages, info.confirmation_runs, fresh, draw_parameters=not args.fixed_parameters)
-            sets = plan.replications(out / "confirmation")
-            print(f"design: confirming candidate {c.number} against the document's package on fresh seeds "
-                  f"({info.confirmation_runs} replications, full population)", file=sys.stderr)
-            errors = run_together(sets, workers=args.workers, scheduler=args.scheduler)
-            if errors:
-                print(f"lmsim: run failed: {errors[0]}", file=sys.stderr)
-                return 1
-            table = confirmation(design, sets, {label: label, "document": "document's package"})
-            confirmed.append((c, table, *verdict(table, result.requirement, design, c)))
-            last = (plan, sets, packages)
-            if confirmed[-1][2]:
-                break
+        try:
+            confirmed, last = _confirm_in_turn(result, out, fresh, args)
+        except RunFailed as exc:
+            print(f"lmsim: run failed: {exc}", file=sys.stderr)
+            return 1
         best = next((c for c, _, ok, _ in confirmed if ok), None)
         settings = {"name": info.name, "design": design.path, "objective": info.objective, "confidence": info.confidence,
                     "budget": info.budget, "parameters": [d.name for d in design.dimensions], "batch": info.batch,
@@ -266,6 +254,37 @@ def _design(args: argparse.Namespace) -> int:
     print(f"wrote {out}: {'recommended.toml, ' if best else ''}front.csv, front.png, candidates.csv, importance.csv"
           f"{', the confirmation (confirmation.csv, confirmation/report.html)' if confirmed else ''} ({time.monotonic() - started:.0f} s)")
     return 0
+
+
+def _confirm_in_turn(result, out: Path, fresh: int, args: argparse.Namespace) -> tuple[list, tuple | None]:
+    """Run the cheapest qualifying candidates of a search again on ``fresh`` seeds at full scale,
+    each against the document's package and the baseline, until one is confirmed (at most the
+    design's ``confirmations``): [(candidate, its confirmation table, confirmed, verdict)], and the
+    last one's (plan, runs, packages) for its compare report."""
+    from lmsim.reports.design import write_package
+
+    from .compare import Plan
+    from .replications import run_together
+    from .search import RunFailed, confirmation, ranked, verdict
+
+    design, info = result.design, result.design.info
+    confirmed, last = [], None
+    for c in ranked(result.candidates, result.requirement, info)[:info.confirmations]:
+        label = f"candidate {c.number}"
+        packages = {label: load_scenario(write_package(result, c, out)), "document": design.package}
+        plan = Plan(design.baseline, packages, info.confirmation_runs, fresh, draw_parameters=not args.fixed_parameters)
+        sets = plan.replications(out / "confirmation")
+        print(f"design: confirming candidate {c.number} against the document's package on fresh seeds "
+              f"({info.confirmation_runs} replications, full population)", file=sys.stderr)
+        errors = run_together(sets, workers=args.workers, scheduler=args.scheduler)
+        if errors:
+            raise RunFailed(errors[0])
+        table = confirmation(design, sets, {label: label, "document": "document's package"})
+        confirmed.append((c, table, *verdict(table, result.requirement, design, c)))
+        last = (plan, sets, packages)
+        if confirmed[-1][2]:
+            break
+    return confirmed, last
 
 
 def _confirmations(tables: list):
