@@ -254,3 +254,29 @@ def test_the_verdict_needs_each_target_as_often_as_the_document_and_a_lower_outl
     assert verdict(table(0.95, 0.95, 1e6, 2e6), need, most, searched) == (True, "confirmed: 1 of 1 required targets met as required, within the budget")
     assert verdict(table(0.5, 0.95, 1.6e6, 2e6), need, most, searched) == (
         False, "not confirmed: 0 required targets met as required, against 1 in the search; extra outlay 160 万元 over the budget 150 万元")
+
+
+def test_lmsim_design_killed_and_run_again_writes_what_an_uninterrupted_run_writes(tmp_path):
+    """SIGKILL at a random point of the search (after 6 to 30 of its runs are kept), then the same
+    command: the candidates, the front and the recommended package are those of a run left alone."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = write_posts_design(tmp_path)
+    command = [sys.executable, "-m", "lmsim.cli", "design", str(path), "--workers", "2", "--lang", "en"]
+    alone, killed = tmp_path / "alone", tmp_path / "killed"
+    subprocess.run([*command, "--out", str(alone)], check=True, capture_output=True)
+    proc = subprocess.Popen([*command, "--out", str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    kept = random.Random(os.getpid()).randint(6, 30)
+    while proc.poll() is None and len(list((killed / "evaluations").glob("*.json"))) < kept:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "recommended.toml").exists()  # it was stopped before the answer
+    subprocess.run([*command, "--out", str(killed)], check=True, capture_output=True)
+    for name in ("candidates.csv", "front.csv", "recommended.toml", "confirmation.csv"):
+        assert (killed / name).read_bytes() == (alone / name).read_bytes(), name
